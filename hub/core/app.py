@@ -1,0 +1,265 @@
+"""The application factory: settings → plugins → database → templates → a Litestar app.
+
+Everything is built per call (plugin manager included), so tests and several hubs in one process
+never share state by accident. The one process-wide exception is Piccolo's engine binding, which
+points table classes at the most recently created hub's engine (see ``hub.core.db.bind_tables``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from piccolo.conf.apps import AppConfig
+
+from hub.core import hooks
+from hub.core.auth import hooks as auth_hooks
+from hub.core.auth.permissions import PUBLIC, PermissionRegistry, permission_guard
+from hub.core.auth.ratelimit import RateLimiter
+from hub.core.auth.routes import AuthController, SetupController
+from hub.core.auth.sessions import DatabaseSessionStore, RedisSessionStore, SessionMiddleware
+from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations, run_migrations
+from hub.core.facade import Hub
+from hub.core.i18n import Catalogues
+from hub.core.members.service import admin_exists
+from hub.core.piccolo_app import APP_CONFIG as CORE_APP
+from hub.core.plugins import PluginRegistry
+from hub.core.settings import Settings, load_settings
+from hub.core.web.errors import EXCEPTION_HANDLERS
+from hub.core.web.middleware import AllowedHostsMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from hub.core.web.pages import CorePages, not_found
+from hub.core.web.templates import build_environment
+
+__all__ = ["build_hub", "create_app"]
+
+log = logging.getLogger("hub")
+
+CORE_STATIC = Path(__file__).parent / "static"
+CORE_HOOK_MODULES = (("core.auth", auth_hooks),)
+
+
+class MigrationsPending(RuntimeError):
+    """The database is behind the code and this start was told not to migrate."""
+
+
+def build_hub(
+    settings: Settings | None = None, plugins: Sequence[Any] | None = None, load_entrypoints: bool = True
+) -> Hub:
+    """Everything but the web app: used by ``create_app`` and by CLI commands that need the hub."""
+    settings = settings or load_settings()
+    registry = PluginRegistry.create(strict=settings.strict_plugins)
+    for name, module in CORE_HOOK_MODULES:
+        registry.register_core(name, module)
+    registry.discover(load_entrypoints=load_entrypoints)
+    registry.load(settings.plugins, extra=plugins or ())
+
+    engine = create_engine(settings)
+    apps = db_apps(registry)
+    install_conf_module(engine, apps)
+    bind_tables(engine, apps)
+
+    permissions = PermissionRegistry()
+    for slug, declared in hooks.call_hook_sync(registry, "register_permissions", hub=None):
+        try:
+            permissions.add(declared, slug)
+        except (TypeError, ValueError) as error:
+            registry.fail(slug, "hook:register_permissions", error)
+
+    plugin_templates = {p.info.slug: p.templates_dir for p in registry.loaded.values() if p.templates_dir}
+    env = build_environment(settings.hub_dir / "templates", plugin_templates)  # type: ignore[arg-type]
+    catalogues = Catalogues.load(
+        settings.languages,
+        settings.default_language,
+        [p.locale_dir for p in registry.loaded.values() if p.locale_dir],
+    )
+    redis = None
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url)
+    sessions = RedisSessionStore(redis) if redis is not None else DatabaseSessionStore()
+    hub = Hub(
+        settings=settings,
+        registry=registry,
+        engine=engine,
+        catalogues=catalogues,
+        env=env,
+        sessions=sessions,
+        limiter=RateLimiter(engine, redis),
+        permissions=permissions,
+    )
+    hub.redis = redis
+    hub.db_apps = apps
+    env.globals["hub"] = hub
+    hooks.call_hook_sync(registry, "prepare_jinja_env", hub=hub, env=env)
+    return hub
+
+
+def db_apps(registry: PluginRegistry) -> list[AppConfig]:
+    apps = [CORE_APP]
+    for slug, result in hooks.call_hook_sync(registry, "register_db_apps", hub=None):
+        for app in result if isinstance(result, list | tuple) else [result]:
+            if not isinstance(app, AppConfig):
+                registry.fail(slug, "hook:register_db_apps", TypeError(f"{app!r} is not a Piccolo AppConfig"))
+                continue
+            apps.append(app)
+    return apps
+
+
+def _plugin_guard(slug: str) -> Any:
+    async def plugin_enabled(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if not connection.app.state.hub.registry.is_active(slug):
+            raise NotFoundException()
+
+    return plugin_enabled
+
+
+def _routers(hub: Hub) -> list[Any]:
+    handlers: list[Any] = [CorePages, AuthController, SetupController]
+    handlers.append(
+        create_static_files_router(
+            path="/static/core",
+            directories=[CORE_STATIC],
+            name="core:static",
+            opt={"permission": PUBLIC},
+            include_in_schema=False,
+        )
+    )
+    handlers.append(not_found)
+    for slug, result in hooks.call_hook_sync(hub.registry, "register_routes", hub=hub):
+        plugin = hub.registry.loaded.get(slug)
+        if plugin is None:
+            continue
+        route_handlers = list(result) if isinstance(result, list | tuple) else [result]
+        handlers.append(Router(path=f"/{slug}", route_handlers=route_handlers, guards=[_plugin_guard(slug)]))
+        if plugin.static_dir:
+            handlers.append(
+                create_static_files_router(
+                    path=f"/static/{slug}",
+                    directories=[plugin.static_dir],
+                    name=f"{slug}:static",
+                    opt={"permission": PUBLIC},
+                    include_in_schema=False,
+                )
+            )
+    return handlers
+
+
+def create_app(
+    settings: Settings | None = None,
+    plugins: Sequence[Any] | None = None,
+    load_entrypoints: bool = True,
+    *,
+    migrate: bool = True,
+) -> Litestar:
+    """Build a hub's Litestar app. ``migrate=False`` refuses to start while migrations are pending."""
+    hub = build_hub(settings, plugins, load_entrypoints)
+    settings = hub.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await hub.engine.prepare()
+        try:
+            if migrate:
+                await run_migrations(hub.engine, hub.db_apps)
+            else:
+                pending = await pending_migrations(hub.engine, hub.db_apps)
+                if pending:
+                    names = ", ".join(f"{a}:{m}" for a, m in pending)
+                    raise MigrationsPending(f"Database migrations are pending ({names}). Run `hub migrate` first.")
+            await hub.refresh_state(force=True)
+            for slug, _ in await _startup(hub):
+                log.error("plugin %r left out after its startup failed", slug)
+            if not await admin_exists():
+                hub.startup_token = secrets.token_urlsafe(16)
+                log.warning(
+                    "No admin yet. Open /setup/?token=%s on this hub to create the admin account "
+                    "(or run `hub createadmin`).",
+                    hub.startup_token,
+                )
+            yield
+        finally:
+            await hooks.gather_hook(hub.registry, "shutdown", hub=hub)
+            await hub.engine.close()
+            if hub.redis is not None:
+                await hub.redis.aclose()
+
+    stores: dict[str, Any] = {"rate_limit": MemoryStore()}
+    redis = hub.redis
+    if redis is not None:
+        from litestar.stores.redis import RedisStore
+
+        stores["rate_limit"] = RedisStore(redis, namespace="hub-rate")
+    rate_limit = RateLimitConfig(
+        rate_limit=("minute", settings.rate_limit_per_minute),
+        exclude=[r"^/static/", r"^/-/health"],
+        store="rate_limit",
+    )
+    cookie_prefix = "__Host-" if settings.secure_cookies else ""
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name=f"{cookie_prefix}hub_csrf",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        header_name="x-csrftoken",
+    )
+    app = Litestar(
+        route_handlers=_routers(hub),
+        guards=[permission_guard],
+        middleware=[
+            DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
+            DefineMiddleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts),
+            rate_limit.middleware,
+            DefineMiddleware(
+                SessionMiddleware,
+                store=hub.sessions,
+                cookie_name=f"{cookie_prefix}hub_session",
+                secure=settings.secure_cookies,
+            ),
+            DefineMiddleware(RequestContextMiddleware, hub=hub),
+            DefineMiddleware(CSRFMiddleware, config=csrf),
+        ],
+        stores=stores,
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_upload_bytes + 256 * 1024,
+        lifespan=[lifespan],
+        openapi_config=None,
+        debug=False,
+        state=None,
+    )
+    app.state.hub = hub
+    hub.app = app
+    return app
+
+
+async def _startup(hub: Hub) -> list[tuple[str, Any]]:
+    """Run every plugin's startup hook; a plugin that raises is dropped for this run."""
+    failed: list[tuple[str, Any]] = []
+    before = len(hub.registry.failures)
+    await hooks.gather_hook(hub.registry, "startup", hub=hub)
+    for failure in hub.registry.failures[before:]:
+        if failure.stage == "hook:startup" and failure.name in hub.registry.loaded:
+            hub.registry.startup_failed.add(failure.name)
+            hub.registry.disabled.add(failure.name)
+            failed.append((failure.name, failure))
+    return failed
+
+
+def serve_app() -> Litestar:
+    """The factory ``hub serve`` hands to uvicorn: migrations were applied before workers started."""
+    return create_app(load_settings(), migrate=False)

@@ -1,0 +1,1 @@
+"""The one auth layer: passwords, sessions, permissions, sign-up and sign-in."""

@@ -1,0 +1,204 @@
+"""The plugin contract: every hook a plugin may implement.
+
+Rules that hold for every hook:
+
+* Hooks are called with keyword arguments; an implementation may accept any subset of them.
+* Implementations marked *may be async* can be ``async def``: the core awaits results in order
+  (see :mod:`hub.core.hooks`). None of them is ``firstresult``, because pluggy cannot await.
+* Implementations run in pluggy's order: later-registered first, ``tryfirst``/``trylast`` respected.
+  Built-in plugins register before third-party ones. Where order shows (nav, panels) results are
+  sorted by their ``order`` field, so registration order never decides the page.
+* An implementation that raises is reported by plugin name, recorded on the admin plugins page
+  and skipped; the rest of the call goes on (in strict mode the error propagates instead).
+* ``hub`` is the :class:`hub.core.facade.Hub` façade: settings, this plugin's config, url
+  building, rendering, permission checks, mail and events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+
+PROJECT_NAME = "community_hub"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_db_apps(hub: Any) -> Any:
+    """Declare the plugin's Piccolo apps (tables and migrations).
+
+    When: once per app start, before migrations run and before any request.
+    Returns: a ``piccolo.conf.apps.AppConfig`` or a list of them. Each app's ``app_name`` is the
+    plugin slug, its tables are named ``<slug>_<thing>``, and its ``piccolo_migrations`` folder
+    holds the migrations ``hub migrate`` applies after the core's own.
+    Async: no. Combined: all results, flattened, in load order.
+    """
+
+
+@hookspec
+def register_permissions(hub: Any) -> Any:
+    """Declare permissions as :class:`hub.Permission` values named ``<slug>.<verb>``.
+
+    When: once per app start. Returns: a list of ``Permission``. Every route a plugin registers
+    names one of these (or a core one) in ``opt={"permission": ...}``; routes without one are
+    refused (deny by default).
+    Async: no. Combined: all results, flattened. A duplicate name is a startup error.
+    """
+
+
+@hookspec
+def register_routes(hub: Any) -> Any:
+    """Contribute Litestar route handlers or controllers.
+
+    When: once per app start. Returns: a list of handlers/controllers; the core mounts them under
+    ``/<slug>/`` in a Router that 404s while the plugin is disabled. Name handlers ``<slug>:<view>``
+    and give each ``opt={"permission": "<slug>.<verb>"}``.
+    Async: no. Combined: each plugin's list becomes its own router.
+    """
+
+
+@hookspec
+def prepare_jinja_env(hub: Any, env: Any) -> None:
+    """Add filters, globals or tests to the shared Jinja2 environment.
+
+    When: once per app start, after the core's own filters. Returns nothing.
+    Async: no. Combined: every implementation runs.
+    """
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add ``click`` commands to the ``hub`` command line.
+
+    When: when the ``hub`` command starts (no database is open yet; use ``hub.cli.open_hub`` in the
+    command to get a ready ``Hub``). ``cli`` is the root ``click.Group``: call ``cli.add_command``.
+    Async: no. Combined: every implementation runs.
+    """
+
+
+@hookspec
+def startup(hub: Any) -> None:
+    """Run once when the app starts, after migrations and before the first request.
+
+    Use it to warm caches or seed default rows (idempotently). A plugin whose ``startup`` raises
+    is reported and disabled for this run; the hub keeps serving.
+    Async: may be. Combined: every implementation runs, in order.
+    """
+
+
+@hookspec
+def shutdown(hub: Any) -> None:
+    """Run once when the app stops. Async: may be. Combined: every implementation runs."""
+
+
+@hookspec
+def actor_from_request(hub: Any, request: Any) -> Any:
+    """Identify who is making a request.
+
+    When: once per request, before permission checks. Returns: a :class:`hub.Actor`, or ``None``
+    to let the next implementation decide. The core's own implementation (trylast) reads the
+    server-side session. Async: may be. Combined: the first non-``None`` result wins.
+    """
+
+
+@hookspec
+def permission_allowed(hub: Any, actor: Any, permission: str, obj: Any) -> Any:
+    """Decide a permission check for plugin-specific rules (ownership, vetting, audience).
+
+    When: on every ``hub.allowed(actor, permission, obj)`` call. ``actor`` may be ``None``
+    (anonymous); ``obj`` is whatever the caller passed (often a row dict) or ``None``.
+    Returns: ``False`` to deny, ``True`` to allow, ``None`` for no opinion.
+    Async: may be. Combined: any ``False`` denies; else any ``True`` allows; else the
+    permission's default roles decide.
+    """
+
+
+@hookspec
+def nav_items(hub: Any, request: Any, actor: Any) -> Any:
+    """Contribute links to the main navigation.
+
+    Returns: a list of :class:`hub.NavItem`; items with a ``permission`` the actor lacks are hidden.
+    Async: may be. Combined: flattened and sorted by ``order`` then label.
+    """
+
+
+@hookspec
+def home_panels(hub: Any, request: Any, actor: Any) -> Any:
+    """Contribute panels to the home page (latest notices, upcoming events…).
+
+    Returns: a list of :class:`hub.Panel` whose body is ``Markup`` from ``hub.render_fragment``,
+    or plain text (escaped). Return nothing when the panel would be empty for this actor.
+    Async: may be. Combined: flattened and sorted by ``order``.
+    """
+
+
+@hookspec
+def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Any:
+    """Inject content into a named slot of the layout.
+
+    Slots: ``head`` (inside ``<head>``), ``banner`` (above the main content, e.g. an urgent
+    notice), ``footer``. Returns: plain ``str`` (escaped) or ``Markup`` (trusted), or ``None``.
+    Async: may be. Combined: concatenated in call order.
+    """
+
+
+@hookspec
+def extra_template_vars(hub: Any, request: Any, template: str) -> Any:
+    """Add variables to every page render.
+
+    Returns: a dict merged into the template context (the core's own keys win).
+    Async: may be. Combined: dicts merged in call order.
+    """
+
+
+@hookspec
+def on_event(hub: Any, event: Any) -> None:
+    """React to an :class:`hub.Event` (``<slug>.<what>``) after the write that caused it committed.
+
+    Used for notifications, audit trails, search indexing. Must not assume it runs in the request
+    that caused the event. Async: may be. Combined: every implementation runs; one raising does
+    not stop the others.
+    """
+
+
+@hookspec
+def member_data_export(hub: Any, member_id: int) -> Any:
+    """Return everything this plugin holds about a member, for "download my data".
+
+    Returns: a JSON-serialisable dict (``{"notices": [...], ...}``) or ``None``. The core files it
+    under the plugin's slug. Async: may be. Combined: one entry per plugin.
+    """
+
+
+@hookspec
+def member_data_erase(hub: Any, member_id: int) -> None:
+    """Erase or anonymise a member's data when their account is deleted.
+
+    Delete what is only theirs; keep what others replied to, re-attributed to "former member".
+    After every implementation has run, no row may still identify the member.
+    Async: may be. Combined: every implementation runs before the member row is deleted.
+    """
+
+
+@hookspec
+def search(hub: Any, query: str, actor: Any, limit: int) -> Any:
+    """Answer the hub-wide search.
+
+    Returns: a list of at most ``limit`` :class:`hub.SearchHit` the ``actor`` may see (never
+    members-only content for anonymous visitors). Async: may be. Combined: grouped by
+    ``SearchHit.group`` on the results page.
+    """
+
+
+@hookspec
+def demo_data(hub: Any, scale: str, progress: Any) -> None:
+    """Fill the hub with realistic sample content for demos, tests and the benchmark.
+
+    ``scale`` is ``"small"`` or ``"large"``; ``progress(advance, total=None, label=None)`` updates
+    the progress bar. Runs after the core created demo members; read them from the members table.
+    Async: may be. Combined: every implementation runs, in load order.
+    """

@@ -1,0 +1,146 @@
+"""Translations: Babel catalogues for the core and every plugin, chosen per request.
+
+Catalogues are ``.po`` files compiled in memory at start-up (no compiled ``.mo`` files in the
+repository, no build step). The active translation lives in a context variable so ``_()`` works
+the same in Python code and in Jinja templates, request by request.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, NullTranslations, Translations
+
+__all__ = [
+    "RTL_LANGUAGES",
+    "Catalogues",
+    "activate",
+    "current_locale",
+    "gettext",
+    "lazy_gettext",
+    "negotiate",
+    "ngettext",
+]
+
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb"})
+
+_active: contextvars.ContextVar[NullTranslations | None] = contextvars.ContextVar("hub_translations", default=None)
+_active_locale: contextvars.ContextVar[str] = contextvars.ContextVar("hub_locale", default="en")
+
+
+def gettext(message: str, **variables: Any) -> str:
+    translations = _active.get()
+    text = translations.ugettext(message) if translations is not None else message
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+    translations = _active.get()
+    if translations is not None:
+        text = translations.ungettext(singular, plural, n)
+    else:
+        text = singular if n == 1 else plural
+    variables.setdefault("num", n)
+    return text % variables
+
+
+def lazy_gettext(message: str, **variables: Any) -> LazyProxy:
+    """For strings defined at import time (labels, categories): translated when shown."""
+    return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+def current_locale() -> str:
+    return _active_locale.get()
+
+
+def _compile(po_path: Path, locale: str) -> Translations:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+@dataclass
+class Catalogues:
+    """Every language this hub can speak, merged from the core and the loaded plugins."""
+
+    languages: Sequence[str]
+    default: str
+    by_locale: dict[str, NullTranslations] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, languages: Sequence[str], default: str, extra_dirs: Iterable[Path] = ()) -> Catalogues:
+        catalogues = cls(languages=list(languages), default=default)
+        dirs = [CORE_LOCALE_DIR, *extra_dirs]
+        for language in languages:
+            merged: Translations | None = None
+            for folder in dirs:
+                po = folder / language / "LC_MESSAGES" / "messages.po"
+                if not po.exists():
+                    continue
+                compiled = _compile(po, language)
+                if merged is None:
+                    merged = compiled
+                else:
+                    merged.merge(compiled)
+            catalogues.by_locale[language] = merged or NullTranslations()
+        return catalogues
+
+    def activate(self, language: str) -> contextvars.Token[NullTranslations | None]:
+        _active_locale.set(language if language in self.by_locale else self.default)
+        return _active.set(self.by_locale.get(language) or self.by_locale.get(self.default))
+
+    def language_name(self, language: str) -> str:
+        try:
+            return Locale.parse(language).get_display_name(language) or language
+        except (UnknownLocaleError, ValueError):
+            return language
+
+
+def activate(catalogues: Catalogues, language: str) -> None:
+    catalogues.activate(language)
+
+
+def negotiate(accept_language: str | None, available: Sequence[str], default: str) -> str:
+    """Pick the best available language from an Accept-Language header."""
+    if not accept_language:
+        return default
+    choices: list[tuple[float, str]] = []
+    for part in accept_language.split(",")[:20]:
+        piece = part.strip()
+        if not piece:
+            continue
+        tag, _, params = piece.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        choices.append((quality, tag.strip().lower()))
+    choices.sort(key=lambda pair: -pair[0])
+    lowered = {language.lower(): language for language in available}
+    for quality, tag in choices:
+        if quality <= 0:
+            continue
+        if tag in lowered:
+            return lowered[tag]
+        primary = tag.split("-")[0]
+        if primary in lowered:
+            return lowered[primary]
+    return default
+
+
+def text_direction(language: str) -> str:
+    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"

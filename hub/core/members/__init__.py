@@ -1,0 +1,1 @@
+"""Members: the one member record every plugin shares."""

@@ -1,0 +1,18 @@
+"""The core's Piccolo app: members, sessions, tokens, settings. Its migrations run first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
+from hub.core.members.tables import Member
+
+CORE_TABLES = [Member, Session, AuthToken, RateCounter, SiteSetting]
+
+APP_CONFIG = AppConfig(
+    app_name="core",
+    migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
+    table_classes=CORE_TABLES,
+)

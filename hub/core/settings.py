@@ -1,0 +1,190 @@
+"""Typed hub settings: ``hub.toml`` in the hub's folder, then ``HUB_*`` environment overrides.
+
+Every problem is reported as a :class:`SettingsError` whose message names the offending key and
+says how to fix it, because the people reading it are organisers, not Python developers.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["REGISTRATION_MODES", "Settings", "SettingsError", "load_settings"]
+
+REGISTRATION_MODES = ("open", "approval", "invite")
+CONFIG_FILE = "hub.toml"
+DEV_SECRET = "insecure-development-secret-change-me"  # noqa: S105 - refused by `hub check`
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the key and the fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a hub needs to start. Values organisers change at run time live in the database."""
+
+    hub_dir: Path = field(default_factory=Path.cwd)
+    """The hub's folder: ``hub.toml``, ``templates/`` overrides and (by default) ``data/``."""
+    data_dir: Path | None = None
+    """Where the SQLite file, uploads, the mail outbox and backups live (default ``hub_dir/data``)."""
+    database_url: str | None = None
+    """``postgresql://…`` for PostgreSQL; unset means a SQLite file in the data folder."""
+    secret_key: str = DEV_SECRET
+    """Signs CSRF tokens and unsubscribe links. Must be long and random in production."""
+    redis_url: str | None = None
+    """When set, sessions, rate limits and live updates go through Redis."""
+    plugins: tuple[str, ...] | None = None
+    """Slugs of enabled plugins; ``None`` enables every installed plugin."""
+    strict_plugins: bool = False
+    """Make a plugin that fails to load or start a fatal error (tests and CI)."""
+    debug: bool = False
+    hub_name: str = "Community Hub"
+    default_language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+    registration: str = "approval"
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    secure_cookies: bool = False
+    """Mark cookies Secure (set this when the hub is served over HTTPS)."""
+    max_upload_bytes: int = 5 * 1024 * 1024
+    mail_from: str = "hub@localhost"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    rate_limit_per_minute: int = 600
+    """Requests a single address may make per minute (static files and health are exempt)."""
+    plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """``[plugins.<slug>]`` tables from ``hub.toml``, handed to each plugin."""
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir if self.data_dir is not None else self.hub_dir / "data"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.resolved_data_dir / "hub.sqlite3"
+
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.database_url) and self.database_url.startswith(("postgres://", "postgresql://"))  # type: ignore[union-attr]
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+_ENV_KEYS: dict[str, str] = {
+    "HUB_DATA_DIR": "data_dir",
+    "HUB_DATABASE_URL": "database_url",
+    "HUB_SECRET_KEY": "secret_key",
+    "HUB_REDIS_URL": "redis_url",
+    "HUB_PLUGINS": "plugins",
+    "HUB_STRICT_PLUGINS": "strict_plugins",
+    "HUB_DEBUG": "debug",
+    "HUB_NAME": "hub_name",
+    "HUB_DEFAULT_LANGUAGE": "default_language",
+    "HUB_LANGUAGES": "languages",
+    "HUB_REGISTRATION": "registration",
+    "HUB_ALLOWED_HOSTS": "allowed_hosts",
+    "HUB_SECURE_COOKIES": "secure_cookies",
+    "HUB_MAIL_FROM": "mail_from",
+    "HUB_SMTP_HOST": "smtp_host",
+    "HUB_SMTP_PORT": "smtp_port",
+    "HUB_SMTP_USERNAME": "smtp_username",
+    "HUB_SMTP_PASSWORD": "smtp_password",
+    "HUB_RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
+}
+
+_TOML_KEYS = {f.name for f in fields(Settings)} - {"hub_dir", "plugin_config"}
+
+
+def _coerce(key: str, name: str, value: Any) -> Any:
+    """Turn a TOML or environment value into the field's type, or explain what was wrong."""
+    kind = {f.name: str(f.type) for f in fields(Settings)}[name]
+    if kind.startswith("bool"):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off", ""}:
+            return False
+        raise SettingsError(f"{key}: expected true or false, got {value!r}.")
+    if kind.startswith("int"):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key}: expected a whole number, got {value!r}.") from None
+        if number < 0:
+            raise SettingsError(f"{key}: must not be negative, got {number}.")
+        return number
+    if kind.startswith("tuple"):
+        items = value if isinstance(value, list | tuple) else str(value).split(",")
+        if not all(isinstance(item, str) for item in items):
+            raise SettingsError(f"{key}: expected a list of names, got {value!r}.")
+        return tuple(item.strip() for item in items if item.strip())
+    if kind.startswith("Path"):
+        if not isinstance(value, str | os.PathLike) or not str(value):
+            raise SettingsError(f"{key}: expected a folder path, got {value!r}.")
+        return Path(value).expanduser()
+    if value is not None and not isinstance(value, str):
+        raise SettingsError(f"{key}: expected text, got {value!r}.")
+    return value
+
+
+def _validate(settings: Settings) -> Settings:
+    if settings.registration not in REGISTRATION_MODES:
+        raise SettingsError(
+            f"registration: must be one of {', '.join(REGISTRATION_MODES)}, got {settings.registration!r}."
+        )
+    if settings.database_url and not (settings.is_postgres or settings.database_url.startswith("sqlite:///")):
+        raise SettingsError(
+            "database_url (HUB_DATABASE_URL): use postgresql://user@host:port/name or "
+            f"sqlite:///path/to/file.sqlite3, got {settings.database_url!r}."
+        )
+    if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"redis_url (HUB_REDIS_URL): expected redis://host:port/db, got {settings.redis_url!r}.")
+    if settings.default_language not in settings.languages:
+        settings = replace(settings, languages=(settings.default_language, *settings.languages))
+    if not settings.hub_name.strip():
+        raise SettingsError("hub_name: the hub needs a name.")
+    return settings
+
+
+def load_settings(hub_dir: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read ``hub.toml`` from ``hub_dir`` (default: ``HUB_DIR`` or the current folder), then env overrides."""
+    env = os.environ if env is None else env
+    root = Path(hub_dir or env.get("HUB_DIR") or Path.cwd()).expanduser().resolve()
+    values: dict[str, Any] = {"hub_dir": root}
+    config_path = root / CONFIG_FILE
+    if config_path.exists():
+        try:
+            document = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"{config_path}: not valid TOML ({error}).") from None
+        hub_table = document.get("hub", {})
+        if not isinstance(hub_table, dict):
+            raise SettingsError(f"{config_path}: [hub] must be a table.")
+        for key, value in hub_table.items():
+            if key not in _TOML_KEYS:
+                raise SettingsError(
+                    f"hub.{key}: unknown setting in {config_path}; known: {', '.join(sorted(_TOML_KEYS))}."
+                )
+            values[key] = _coerce(f"hub.{key}", key, value)
+        plugin_tables = document.get("plugins", {})
+        if not isinstance(plugin_tables, dict) or not all(isinstance(v, dict) for v in plugin_tables.values()):
+            raise SettingsError(f"{config_path}: each [plugins.<slug>] must be a table.")
+        values["plugin_config"] = plugin_tables
+        if isinstance(values.get("data_dir"), Path) and not values["data_dir"].is_absolute():
+            values["data_dir"] = root / values["data_dir"]
+    for env_key, name in _ENV_KEYS.items():
+        if env_key in env:
+            values[name] = _coerce(env_key, name, env[env_key])
+    if values.get("plugins") is not None and "*" in values["plugins"]:
+        values["plugins"] = None
+    return _validate(Settings(**values))

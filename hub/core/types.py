@@ -1,0 +1,114 @@
+"""Value types that cross the plugin contract: what hooks receive and return."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+from typing import Any, Literal
+
+__all__ = [
+    "ROLES",
+    "Actor",
+    "Event",
+    "NavItem",
+    "Panel",
+    "Permission",
+    "PluginInfo",
+    "SearchHit",
+]
+
+Role = Literal["member", "moderator", "admin"]
+ROLES: tuple[Role, ...] = ("member", "moderator", "admin")
+"""Roles in ascending order of trust. "moderator" is what organisers are called in the UI."""
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """A plugin's metadata, declared as ``PLUGIN = PluginInfo(...)`` in its plugin module."""
+
+    slug: str
+    """One name used everywhere: URL prefix, table prefix, templates folder, config table."""
+    name: str
+    description: str = ""
+    version: str = "0.0.0"
+    requires_hub: str = ""
+    """A plugin API version specifier such as ``">=1,<2"`` checked against ``hub.PLUGIN_API_VERSION``."""
+    requires_plugins: tuple[str, ...] = ()
+    hookspecs: ModuleType | None = None
+    """A module of ``@hookspec`` functions this plugin defines for other plugins to implement."""
+    settings_defaults: Mapping[str, Any] = field(default_factory=dict)
+    """Defaults for ``[plugins.<slug>]`` in ``hub.toml``; keys not listed here are rejected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is making a request: a signed-in member. Anonymous visitors are ``None``."""
+
+    id: int
+    display_name: str
+    email: str
+    role: Role
+    status: str
+    language: str | None = None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    """A named permission (``<slug>.<verb>``) and who has it unless a hook says otherwise."""
+
+    name: str
+    description: str
+    roles: tuple[str, ...] = ("member", "moderator", "admin")
+    """Roles granted by default. Include ``"anonymous"`` to let visitors in."""
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A link in the main navigation."""
+
+    label: str
+    href: str
+    order: int = 100
+    permission: str | None = None
+    """Show only to actors with this permission (checked by the core)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A block on the home page: a heading and already-rendered HTML (``Markup``) or plain text."""
+
+    title: str
+    body: Any
+    order: int = 100
+    slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; the core groups hits by ``group``."""
+
+    group: str
+    title: str
+    href: str
+    summary: str = ""
+    when: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened, dispatched to ``on_event`` after its transaction committed."""
+
+    name: str
+    """``<slug>.<what>``, e.g. ``noticeboard.post_created`` or ``core.member_joined``."""
+    actor_id: int | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""The core's web layer: templates, pages, errors and security headers."""

@@ -1,0 +1,113 @@
+"""ASGI middleware: per-request context (site state, actor, language) and security headers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from hub.core.i18n import negotiate
+
+if TYPE_CHECKING:
+    from hub.core.facade import Hub
+
+__all__ = ["CSP", "LANGUAGE_COOKIE", "RequestContextMiddleware", "SecurityHeadersMiddleware"]
+
+LANGUAGE_COOKIE = "hub_lang"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+class RequestContextMiddleware:
+    """Refreshes run-time settings, resolves the actor and activates their language."""
+
+    def __init__(self, app: ASGIApp, hub: Hub) -> None:
+        self.app = app
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        hub = self.hub
+        await hub.refresh_state()
+        request: Request[Any, Any, Any] = Request(scope, receive)
+        actor = await hub.actor(request)
+        available = list(hub.site("languages") or hub.settings.languages)
+        available = [code for code in available if code in hub.catalogues.by_locale] or [hub.settings.default_language]
+        default = hub.site("default_language") or hub.settings.default_language
+        chosen = actor.language if actor and actor.language in available else None
+        if chosen is None:
+            cookie = request.cookies.get(LANGUAGE_COOKIE)
+            chosen = cookie if cookie in available else None
+        if chosen is None:
+            chosen = negotiate(request.headers.get("accept-language"), available, default)
+        hub.catalogues.activate(chosen)
+        await self.app(scope, receive, send)
+
+
+class SecurityHeadersMiddleware:
+    """Adds CSP, nosniff, a referrer policy and (over HTTPS) HSTS to every response."""
+
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = scope.get("scheme") == "https"
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                if https or self.hsts:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+class AllowedHostsMiddleware:
+    """Answers 400 to a Host outside the allowed list (ports ignored, ``*.example.org`` allowed)."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.any = "*" in allowed_hosts
+        self.exact = {h.lower() for h in allowed_hosts if not h.startswith("*.")}
+        self.suffixes = tuple(h[1:].lower() for h in allowed_hosts if h.startswith("*."))
+
+    def allowed(self, host: str) -> bool:
+        host = host.strip().lower()
+        if host.startswith("["):
+            name = host[1 : host.find("]")] if "]" in host else host
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        if not name:
+            return False
+        return self.any or name in self.exact or (bool(self.suffixes) and name.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        if self.allowed(host):
+            await self.app(scope, receive, send)
+            return
+        await send(
+            {"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"text/plain; charset=utf-8")]}
+        )
+        body: Any = {"type": "http.response.body", "body": b"Bad Request: this hub does not answer to that host name."}
+        await send(body)

@@ -1,0 +1,301 @@
+"""Test fixtures for the hub and its plugins, shipped as a pytest plugin (``pytest11`` entry point).
+
+Plugin authors get the same fixtures the core uses::
+
+    async def test_my_page(client, member):
+        await client.login(member)
+        response = await client.get("/myplugin/")
+        assert response.status_code == 200
+
+Fixtures: ``database_url`` (SQLite file by default; a fresh PostgreSQL database for tests marked
+``@pytest.mark.all_databases``), ``hub_settings``, ``hub_plugins`` (override to add plugin
+modules), ``app``, ``client`` (a :class:`HubClient`), ``hub``, ``make_member``, ``member``,
+``moderator``, ``admin``, ``outbox``.
+
+Environment: ``HUB_TEST_POSTGRES_URL`` and ``HUB_TEST_REDIS_URL`` point at real servers;
+``HUB_TEST_REQUIRE_SERVICES=1`` turns "service missing" skips into failures (CI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import itertools
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from hub.core.settings import Settings
+
+__all__ = ["HubClient", "TestMember", "need_service", "postgres_database"]
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts
+_counter = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "all_databases: run this test on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "postgres: needs the PostgreSQL test server")
+    config.addinivalue_line("markers", "redis: needs the Redis test server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("all_databases"):
+        metafunc.parametrize("database_kind", ["sqlite", "postgres"], indirect=True)
+
+
+def need_service(variable: str, what: str) -> str:
+    """The URL in ``variable``; skip (or fail under HUB_TEST_REQUIRE_SERVICES=1) when it is unset."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    message = f"{what} not available: set {variable} to run this test"
+    if os.environ.get("HUB_TEST_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (HUB_TEST_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(message)
+
+
+async def _admin_execute(server_url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(server_url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+def postgres_database() -> Iterator[str]:
+    """Create a fresh, uniquely named PostgreSQL database; drop it afterwards."""
+    base = need_service("HUB_TEST_POSTGRES_URL", "PostgreSQL")
+    name = f"hubtest_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    parsed = urlparse(base)
+    asyncio.run(_admin_execute(base, f'CREATE DATABASE "{name}"'))
+    try:
+        yield urlunparse(parsed._replace(path=f"/{name}"))
+    finally:
+        asyncio.run(_admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def database_url(database_kind: str, tmp_path: Path) -> Iterator[str | None]:
+    """``None`` (a SQLite file in the hub's data folder) or a fresh PostgreSQL database URL."""
+    if database_kind == "postgres":
+        yield from postgres_database()
+    else:
+        yield None
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return need_service("HUB_TEST_REDIS_URL", "Redis")
+
+
+@pytest.fixture
+def hub_plugins() -> Sequence[Any]:
+    """Extra plugin modules registered directly (override in a plugin's conftest)."""
+    return ()
+
+
+@pytest.fixture
+def enabled_plugins() -> tuple[str, ...] | None:
+    """Installed plugins to load (``None`` = all). Override to test a plugin alone."""
+    return None
+
+
+@pytest.fixture
+def hub_settings(tmp_path: Path, database_url: str | None, enabled_plugins: tuple[str, ...] | None) -> Settings:
+    hub_dir = tmp_path / "hub"
+    hub_dir.mkdir(exist_ok=True)
+    return Settings(
+        hub_dir=hub_dir,
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 40,
+        plugins=enabled_plugins,
+        strict_plugins=True,
+        registration="open",
+        languages=("en", "es", "ar"),
+        rate_limit_per_minute=100_000,
+        allowed_hosts=("testserver.local", "127.0.0.1", "localhost"),
+    )
+
+
+@pytest.fixture
+def load_entrypoints() -> bool:
+    return True
+
+
+@pytest.fixture
+def app(hub_settings: Settings, hub_plugins: Sequence[Any], load_entrypoints: bool) -> Litestar:
+    from hub.core.app import create_app
+
+    return create_app(hub_settings, plugins=hub_plugins, load_entrypoints=load_entrypoints)
+
+
+@dataclass(frozen=True, slots=True)
+class TestMember:
+    __test__ = False
+
+    id: int
+    email: str
+    display_name: str
+    password: str
+    role: str
+
+
+class HubClient(AsyncTestClient[Litestar]):  # type: ignore[misc]
+    """An in-process client that knows the hub's CSRF and sign-in dance."""
+
+    __test__ = False
+
+    async def csrf_token(self) -> str:
+        name = "hub_csrf"
+        if name not in self.cookies:
+            await self.get("/-/plugins")
+        return str(self.cookies.get(name, ""))
+
+    async def post_form(
+        self, url: str, data: dict[str, Any] | None = None, *, htmx: bool = False, **kwargs: Any
+    ) -> Any:
+        """POST a form with a valid CSRF token (as a real browser form would carry)."""
+        form = dict(data or {})
+        token = await self.csrf_token()
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if htmx:
+            headers.update({"HX-Request": "true", "x-csrftoken": token})
+        else:
+            form.setdefault("_csrf_token", token)
+        return await self.post(url, data=form, headers=headers, **kwargs)
+
+    async def login(self, member: TestMember | str, password: str | None = None) -> Any:
+        email_address = member if isinstance(member, str) else member.email
+        secret = password or (member.password if isinstance(member, TestMember) else PASSWORD)
+        response = await self.post_form("/account/login", {"email": email_address, "password": secret})
+        assert response.status_code in (302, 303), f"login failed: {response.status_code} {response.text[:500]}"
+        return response
+
+    async def logout(self) -> Any:
+        return await self.post_form("/account/logout")
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[HubClient]:
+    async with HubClient(app=app, base_url="http://testserver.local") as test_client:
+        test_client.follow_redirects = False
+        yield test_client
+
+
+@pytest.fixture
+async def anon_client(app: Litestar, client: HubClient) -> AsyncIterator[HubClient]:
+    """A second, independent browser on the same running app (the lifespan is ``client``'s)."""
+    from httpx import ASGITransport, AsyncClient
+
+    transport = ASGITransport(app=app)  # type: ignore[arg-type]
+    async with AsyncClient(transport=transport, base_url="http://testserver.local", follow_redirects=False) as other:
+        other.__class__ = type(
+            "AnonHubClient",
+            (AsyncClient,),
+            {
+                "csrf_token": HubClient.csrf_token,
+                "post_form": HubClient.post_form,
+                "login": HubClient.login,
+                "logout": HubClient.logout,
+            },
+        )
+        yield other  # type: ignore[misc]
+
+
+@pytest.fixture
+def hub(app: Litestar, client: HubClient) -> Any:
+    """The running hub's façade (its app is started by ``client``)."""
+    return app.state.hub
+
+
+MakeMember = Callable[..., Awaitable[TestMember]]
+
+
+@pytest.fixture
+def make_member(hub: Any) -> MakeMember:
+    """``await make_member(role="moderator", status="active", name=..., email=...)``."""
+    from hub.core.members.service import create_member
+
+    async def make(
+        role: str = "member",
+        status: str = "active",
+        name: str | None = None,
+        email_address: str | None = None,
+        password: str = PASSWORD,
+        language: str | None = None,
+    ) -> TestMember:
+        number = next(_counter)
+        address = email_address or f"person{number}@example.org"
+        display = name or f"Test Person {number}"
+        async with hub.write():
+            member_id = await create_member(
+                address, display, password, role=role, status=status, language=language, email_verified=True
+            )
+        return TestMember(id=member_id, email=address.lower(), display_name=display, password=password, role=role)
+
+    return make
+
+
+@pytest.fixture
+async def member(make_member: MakeMember) -> TestMember:
+    return await make_member()
+
+
+@pytest.fixture
+async def moderator(make_member: MakeMember) -> TestMember:
+    return await make_member(role="moderator")
+
+
+@pytest.fixture
+async def admin(make_member: MakeMember) -> TestMember:
+    return await make_member(role="admin")
+
+
+class Outbox:
+    """The mail the hub wrote to its outbox folder (no SMTP in tests)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def messages(self) -> list[Message]:
+        if not self.folder.exists():
+            return []
+        return [email.message_from_bytes(p.read_bytes()) for p in sorted(self.folder.glob("*.eml"))]
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages() if address.lower() in str(m["To"]).lower()]
+
+    @staticmethod
+    def text(message: Message) -> str:
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                payload = part.get_payload(decode=True)
+                return payload.decode(part.get_content_charset() or "utf-8") if isinstance(payload, bytes) else ""
+        return ""
+
+    @staticmethod
+    def links(message: Message) -> list[str]:
+        return re.findall(r"https?://\S+", Outbox.text(message))
+
+
+@pytest.fixture
+def outbox(hub: Any) -> Outbox:
+    return Outbox(hub.settings.resolved_data_dir / "outbox")
