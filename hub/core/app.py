@@ -36,8 +36,11 @@ from hub.core.db import bind_tables, create_engine, install_conf_module, pending
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
 from hub.core.members.service import admin_exists
+from hub.core.moderation.routes import ReportController
 from hub.core.piccolo_app import APP_CONFIG as CORE_APP
 from hub.core.plugins import PluginRegistry
+from hub.core.relay import hooks as relay_hooks
+from hub.core.relay.routes import MessagesController
 from hub.core.settings import Settings, load_settings
 from hub.core.web.errors import EXCEPTION_HANDLERS
 from hub.core.web.middleware import AllowedHostsMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -49,7 +52,7 @@ __all__ = ["build_hub", "create_app"]
 log = logging.getLogger("hub")
 
 CORE_STATIC = Path(__file__).parent / "static"
-CORE_HOOK_MODULES = (("core.auth", auth_hooks),)
+CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks))
 
 
 class MigrationsPending(RuntimeError):
@@ -129,7 +132,7 @@ def _plugin_guard(slug: str) -> Any:
 
 
 def _routers(hub: Hub) -> list[Any]:
-    handlers: list[Any] = [CorePages, AuthController, SetupController]
+    handlers: list[Any] = [CorePages, AuthController, SetupController, ReportController, MessagesController]
     handlers.append(
         create_static_files_router(
             path="/static/core",

@@ -192,6 +192,45 @@ class Hub:
             raise PermissionDeniedException()
         return actor
 
+    @property
+    def base_url(self) -> str:
+        """The hub's public address without a trailing slash, for links in emails."""
+        return self.settings.base_url.rstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        return f"{self.base_url}{path}" if path.startswith("/") else path
+
+    async def notify(
+        self, member_id: int, type_key: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
+    ) -> int | None:
+        """Notify a member (stored, then delivered as they chose). ``type_key`` must be declared."""
+        from hub.core.notifications.service import notify
+
+        return await notify(self, member_id, type_key, title, body, url, dedupe_key)
+
+    async def report(self, kind: str, object_id: int, reporter_id: int, reason: str) -> int:
+        """File a report about content into the one moderation queue."""
+        from hub.core.moderation.service import file_report
+
+        return await file_report(self, kind, object_id, reporter_id, reason)
+
+    async def relay(
+        self,
+        sender_id: int,
+        recipient_id: int,
+        subject: str,
+        body: str,
+        context_url: str = "",
+        shares_email: bool = False,
+    ) -> int:
+        """Send a message between members through the hub: neither side sees the other's address.
+
+        Raises ``hub.core.relay.service.RelayRefused`` (a sentence for the sender) past the limit.
+        """
+        from hub.core.relay.service import send_relay_message
+
+        return await send_relay_message(self, sender_id, recipient_id, subject, body, context_url, shares_email)
+
     # -- events and mail ----------------------------------------------------------------------------
 
     async def emit(self, name: str, actor_id: int | None = None, **data: Any) -> None:

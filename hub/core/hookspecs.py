@@ -202,3 +202,56 @@ def demo_data(hub: Any, scale: str, progress: Any) -> None:
     the progress bar. Runs after the core created demo members; read them from the members table.
     Async: may be. Combined: every implementation runs, in load order.
     """
+
+
+@hookspec
+def notification_types(hub: Any) -> Any:
+    """Declare the notifications a plugin sends, as :class:`hub.NotificationType` values.
+
+    ``key`` is ``<slug>.<what>``; ``default_delivery`` is ``off``, ``hub``, ``email`` or ``digest``
+    and applies until a member chooses otherwise. Send with ``await hub.notify(member_id, key, …)``.
+    Async: no. Combined: all results, flattened; a duplicate key is reported and ignored.
+    """
+
+
+@hookspec
+def register_jobs(hub: Any) -> Any:
+    """Declare periodic jobs as :class:`hub.Job` values (expiry reminders, digests, clean-ups).
+
+    The core runs each job at most once per period across every worker and machine (a database
+    lock), catches up after downtime, and retries failures; ``hub jobs run [NAME]`` runs them from
+    cron instead. A job must be idempotent: never send the same notification twice.
+    Async: no. Combined: all results, flattened.
+    """
+
+
+@hookspec
+def moderation_object(hub: Any, kind: str, object_id: int, viewer: Any) -> Any:
+    """Describe reportable content for the report form and the moderation queue.
+
+    ``kind`` is ``<slug>.<thing>`` (e.g. ``noticeboard.post``); answer only for your own kinds.
+    ``viewer`` is the :class:`hub.Actor` asking: return ``None`` if they may not see the object
+    (organisers may see everything), so the report form never leaks private content.
+    Returns: a :class:`hub.ReportedObject`, or ``None``.
+    Async: may be. Combined: the first non-``None`` result wins.
+    """
+
+
+@hookspec
+def moderate(hub: Any, kind: str, object_id: int, action: str, actor: Any, reason: str) -> Any:
+    """Carry out an organiser's decision on your content: ``action`` is ``hide`` or ``restore``.
+
+    Hidden content disappears for everyone but organisers (and its author, marked as hidden), and
+    keeps its data. Returns ``True`` when handled, ``None`` for kinds that are not yours.
+    The core records the action in the moderation log. Async: may be.
+    Combined: the first non-``None`` result wins.
+    """
+
+
+@hookspec
+def notification_delivery(hub: Any, member_id: int, type: str) -> Any:
+    """A member's chosen delivery (``off``/``hub``/``email``/``digest``) for a notification type.
+
+    Implemented by the core's notification preferences; return ``None`` for "no choice made", and
+    the type's default applies. Async: may be. Combined: the first non-``None`` result wins.
+    """

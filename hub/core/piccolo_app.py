@@ -8,8 +8,21 @@ from piccolo.conf.apps import AppConfig
 
 from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
 from hub.core.members.tables import Member
+from hub.core.moderation.tables import ModerationAction, Report
+from hub.core.notifications.tables import Notification
+from hub.core.relay.tables import RelayMessage
 
-CORE_TABLES = [Member, Session, AuthToken, RateCounter, SiteSetting]
+CORE_TABLES = [
+    Member,
+    Session,
+    AuthToken,
+    RateCounter,
+    SiteSetting,
+    Notification,
+    Report,
+    ModerationAction,
+    RelayMessage,
+]
 
 APP_CONFIG = AppConfig(
     app_name="core",

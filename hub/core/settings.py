@@ -51,6 +51,8 @@ class Settings:
     secure_cookies: bool = False
     """Mark cookies Secure (set this when the hub is served over HTTPS)."""
     max_upload_bytes: int = 5 * 1024 * 1024
+    base_url: str = "http://127.0.0.1:8000"
+    """The address members use to reach the hub, for links in emails (e.g. https://hub.example.org)."""
     mail_from: str = "hub@localhost"
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -93,6 +95,7 @@ _ENV_KEYS: dict[str, str] = {
     "HUB_ALLOWED_HOSTS": "allowed_hosts",
     "HUB_SECURE_COOKIES": "secure_cookies",
     "HUB_MAIL_FROM": "mail_from",
+    "HUB_BASE_URL": "base_url",
     "HUB_SMTP_HOST": "smtp_host",
     "HUB_SMTP_PORT": "smtp_port",
     "HUB_SMTP_USERNAME": "smtp_username",
@@ -151,6 +154,8 @@ def _validate(settings: Settings) -> Settings:
         raise SettingsError(f"redis_url (HUB_REDIS_URL): expected redis://host:port/db, got {settings.redis_url!r}.")
     if settings.default_language not in settings.languages:
         settings = replace(settings, languages=(settings.default_language, *settings.languages))
+    if not settings.base_url.startswith(("http://", "https://")):
+        raise SettingsError(f"base_url (HUB_BASE_URL): expected https://your.hub.address, got {settings.base_url!r}.")
     if not settings.hub_name.strip():
         raise SettingsError("hub_name: the hub needs a name.")
     return settings

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any, Literal
 
@@ -12,10 +12,13 @@ __all__ = [
     "ROLES",
     "Actor",
     "Event",
+    "Job",
     "NavItem",
+    "NotificationType",
     "Panel",
     "Permission",
     "PluginInfo",
+    "ReportedObject",
     "SearchHit",
 ]
 
@@ -112,3 +115,39 @@ class Event:
     """``<slug>.<what>``, e.g. ``noticeboard.post_created`` or ``core.member_joined``."""
     actor_id: int | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+
+
+DELIVERIES = ("off", "hub", "email", "digest")
+"""How a member receives a notification type: not at all, in the hub only, an email at once, or
+in the one daily/weekly digest (which also shows it in the hub)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationType:
+    """A kind of notification a plugin sends, e.g. ``noticeboard.reply``."""
+
+    key: str
+    label: str
+    description: str = ""
+    default_delivery: str = "digest"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A periodic job: ``run(hub, now)`` every ``every``; runs once across all workers."""
+
+    name: str
+    every: timedelta
+    run: Callable[[Any, datetime], Awaitable[Any]]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedObject:
+    """What the moderation queue shows about reported content, supplied by the plugin that owns it."""
+
+    title: str
+    url: str
+    excerpt: str = ""
+    author_id: int | None = None
+    hidden: bool = False

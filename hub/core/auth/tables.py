@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
@@ -26,6 +26,7 @@ class Session(Table, tablename="hub_session"):
 class AuthToken(Table, tablename="hub_auth_token"):
     """Invitations, password resets, email verification: single use, expiring, stored hashed."""
 
+    id = Serial(primary_key=True)
     kind = Varchar(length=20, index=True)
     token_hash = Varchar(length=64, unique=True)
     member = ForeignKey(Member, null=True, on_delete=OnDelete.cascade)

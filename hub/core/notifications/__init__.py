@@ -1,0 +1,1 @@
+"""Notifications: plugins declare types and call ``hub.notify``; the core stores and delivers."""

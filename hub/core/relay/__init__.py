@@ -1,0 +1,1 @@
+"""The contact relay: members message each other through the hub without seeing addresses."""
