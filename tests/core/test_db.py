@@ -29,7 +29,7 @@ async def test_migrations_apply_once_on_both_databases(testplugin: str, client: 
     rows = await Note.select(Note.text, Note.author.display_name).run()
     assert rows == [{"text": "hello", "author.display_name": "A"}]
     # The foreign key is enforced on both engines.
-    with pytest.raises(Exception, match="(?i)foreign key"):
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
         await Note.insert(Note(text="orphan", author=999_999)).run()
 
 
