@@ -170,7 +170,7 @@ class HubClient(AsyncClient):
     __test__ = False
 
     def __init__(self, app: Litestar, base_url: str = "http://testserver.local") -> None:
-        super().__init__(transport=ASGITransport(app=app), base_url=base_url, follow_redirects=False)
+        super().__init__(transport=ASGITransport(app=app), base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
         self.app = app
 
     async def csrf_token(self) -> str:
