@@ -1,0 +1,5 @@
+"""``python -m hub`` is the ``hub`` command."""
+
+from hub.core.cli import main
+
+main()
