@@ -265,4 +265,8 @@ async def _startup(hub: Hub) -> list[tuple[str, Any]]:
 
 def serve_app() -> Litestar:
     """The factory ``hub serve`` hands to uvicorn: migrations were applied before workers started."""
-    return create_app(load_settings(), migrate=False)
+    from hub.core.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.debug)
+    return create_app(settings, migrate=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import secrets
 import sys
@@ -18,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub.core import hooks
+from hub.core.logs import configure_logging
 from hub.core.settings import DEV_SECRET, Settings, SettingsError, load_settings
 
 __all__ = ["main", "open_hub"]
@@ -53,14 +53,6 @@ async def open_hub(settings: Settings | None = None, migrate: bool = True) -> As
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     return asyncio.run(coroutine)
-
-
-def configure_logging(debug: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
 
 
 class HubGroup(click.Group):
@@ -198,6 +190,7 @@ def serve(host: str, port: int, workers: int, no_migrate: bool, reload: bool) ->
         forwarded_allow_ips="127.0.0.1",
         server_header=False,
         log_level="info",
+        log_config=None,
         access_log=False,
         lifespan="on",
     )
