@@ -8,6 +8,7 @@ broken plugin never takes the hub down. ``strict`` turns every failure into an e
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import traceback
 from collections.abc import Iterable, Sequence
@@ -142,6 +143,9 @@ class PluginRegistry:
 
     def discover(self, load_entrypoints: bool = True) -> None:
         for target in BUILTIN_PLUGINS:
+            package = target.rsplit(".", 1)[0]
+            if importlib.util.find_spec(package) is None:  # a trimmed install may leave a built-in out
+                continue
             slug = target.split(".")[2]
             self.installed[slug] = InstalledPlugin(slug=slug, source="builtin", target=target)
         if load_entrypoints:

@@ -79,6 +79,8 @@ async def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handl
     """The app-wide guard: every route must name a permission, and the actor must hold it."""
     hub: Hub = connection.app.state.hub
     name = handler.opt.get("permission")
+    if name is None and connection.scope.get("method") == "OPTIONS":
+        return  # Litestar's automatic OPTIONS answer lists allowed methods and changes nothing
     if name is None:
         log.warning("denied: route %s declares no permission", connection.url.path)
         raise PermissionDeniedException("This page has no declared permission.")
