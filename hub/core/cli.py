@@ -375,6 +375,44 @@ def demo_data(scale: str) -> None:
     click.echo(f"Demo data created ({scale}). Demo members sign in with password {DEMO_PASSWORD!r}.")
 
 
+@main.command("backup")
+@click.option(
+    "--to",
+    "destination",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the archive (default: <data>/backups).",
+)
+def backup_command(destination: Path | None) -> None:
+    """Make a consistent backup of the database and uploads while the hub keeps serving."""
+    from hub.core.backup import BackupError, backup
+
+    settings = _settings()
+    with Progress(TextColumn("[bold]backup"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+        task = bar.add_task("backup", total=None)
+        try:
+            archive = backup(
+                settings, destination, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {archive}")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the existing database (stop the hub first).")
+def restore_command(archive: Path, force: bool) -> None:
+    """Restore a backup made by `hub backup`, then verify it."""
+    from hub.core.backup import BackupError, restore
+
+    try:
+        restore(_settings(), archive, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Restored and verified.")
+
+
 @main.command()
 @click.argument("app_name")
 @click.option("--desc", default="", help="A short description for the migration file.")
