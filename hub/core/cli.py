@@ -159,12 +159,24 @@ def migrate() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--no-migrate", is_flag=True, help="Refuse to start if migrations are pending instead of applying them.")
 @click.option("--reload", is_flag=True, help="Restart when code changes (development).")
-def serve(host: str, port: int, workers: int, no_migrate: bool, reload: bool) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    envvar="HUB_PRODUCTION",
+    help="Refuse to start with debug on or a default or weak secret (also HUB_PRODUCTION=1).",
+)
+def serve(host: str, port: int, workers: int, no_migrate: bool, reload: bool, production: bool) -> None:
     """Start the hub's web server (SQLite in ./data unless configured otherwise)."""
     import uvicorn
 
     settings = _settings()
     configure_logging(settings.debug)
+    if production:
+        fatal = [p for p in check_problems(settings, deploy=True) if p.startswith(("secret_key", "debug"))]
+        if fatal or reload:
+            for problem in fatal or ["--reload is for development: drop it in production."]:
+                click.echo(f"refusing to start: {problem}", err=True)
+            raise SystemExit(2)
     if not no_migrate:
 
         async def go() -> None:

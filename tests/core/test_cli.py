@@ -153,3 +153,22 @@ def test_serve_with_no_configuration_answers(tmp_path: Path) -> None:
         process.terminate()
         output = process.communicate(timeout=15)[0]
     assert "/setup/?token=" in output
+
+
+def test_production_start_refuses_debug_and_weak_secrets(tmp_path: Path) -> None:
+    base = {**os.environ, "HUB_DIR": str(tmp_path), **PLUGINLESS}
+    for extra, expected in (
+        ({}, "secret_key"),
+        ({"HUB_SECRET_KEY": "short"}, "secret_key"),
+        ({"HUB_SECRET_KEY": "k" * 48, "HUB_DEBUG": "1"}, "debug"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "hub", "serve", "--production", "--port", str(_free_port())],
+            env={**base, **extra},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"refusing to start: {expected}" in result.stderr
