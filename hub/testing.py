@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import functools
 import itertools
 import os
 import re
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+import anyio.to_thread
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -192,6 +194,16 @@ class HubClient(AsyncTestClient[Litestar]):  # type: ignore[misc]
     async def logout(self) -> Any:
         return await self.post_form("/account/logout")
 
+    async def in_app(self, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """``await function(*args, **kwargs)`` on the app's own event loop and return the result.
+
+        The test client runs the app (and its lifespan, which opens the PostgreSQL pool) on a loop
+        in another thread; direct database work from a test must run there too.
+        """
+        portal = self.blocking_portal
+        call = functools.partial(portal.call, functools.partial(function, *args, **kwargs))
+        return await anyio.to_thread.run_sync(call)
+
 
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[HubClient]:
@@ -203,21 +215,16 @@ async def client(app: Litestar) -> AsyncIterator[HubClient]:
 @pytest.fixture
 async def anon_client(app: Litestar, client: HubClient) -> AsyncIterator[HubClient]:
     """A second, independent browser on the same running app (the lifespan is ``client``'s)."""
-    from httpx import ASGITransport, AsyncClient
+    other = HubClient(app=app, base_url="http://testserver.local")
+    other.follow_redirects = False
+    other.blocking_portal = client.blocking_portal  # requests run on the app's loop, like ``client``'s
+    yield other
 
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    async with AsyncClient(transport=transport, base_url="http://testserver.local", follow_redirects=False) as other:
-        other.__class__ = type(
-            "AnonHubClient",
-            (AsyncClient,),
-            {
-                "csrf_token": HubClient.csrf_token,
-                "post_form": HubClient.post_form,
-                "login": HubClient.login,
-                "logout": HubClient.logout,
-            },
-        )
-        yield other  # type: ignore[misc]
+
+@pytest.fixture
+def in_app(client: HubClient) -> Callable[..., Awaitable[Any]]:
+    """``await in_app(coroutine_function, *args)``: database work from a test, on the app's loop."""
+    return client.in_app
 
 
 @pytest.fixture
@@ -230,7 +237,7 @@ MakeMember = Callable[..., Awaitable[TestMember]]
 
 
 @pytest.fixture
-def make_member(hub: Any) -> MakeMember:
+def make_member(hub: Any, client: HubClient) -> MakeMember:
     """``await make_member(role="moderator", status="active", name=..., email=...)``."""
     from hub.core.members.service import create_member
 
@@ -245,10 +252,14 @@ def make_member(hub: Any) -> MakeMember:
         number = next(_counter)
         address = email_address or f"person{number}@example.org"
         display = name or f"Test Person {number}"
-        async with hub.write():
-            member_id = await create_member(
-                address, display, password, role=role, status=status, language=language, email_verified=True
-            )
+
+        async def insert() -> int:
+            async with hub.write():
+                return await create_member(
+                    address, display, password, role=role, status=status, language=language, email_verified=True
+                )
+
+        member_id = await client.in_app(insert)
         return TestMember(id=member_id, email=address.lower(), display_name=display, password=password, role=role)
 
     return make
@@ -294,6 +305,15 @@ class Outbox:
     @staticmethod
     def links(message: Message) -> list[str]:
         return re.findall(r"https?://\S+", Outbox.text(message))
+
+    def last_link(self, address: str, contains: str = "") -> str:
+        """The path of the newest link containing ``contains`` mailed to ``address`` (fails if none)."""
+        for message in reversed(self.to(address)):
+            for link in self.links(message):
+                if contains in link:
+                    parsed = urlparse(link)
+                    return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        raise AssertionError(f"no link containing {contains!r} was mailed to {address}")
 
 
 @pytest.fixture
