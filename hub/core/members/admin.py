@@ -407,7 +407,9 @@ class InvitationsAdmin(Controller):
             deleted = await (
                 AuthToken.delete()
                 .where(
-                    (AuthToken._meta.primary_key == invitation_id) & (AuthToken.kind == tokens.INVITE) & (AuthToken.used_at.is_null())
+                    (AuthToken._meta.primary_key == invitation_id)
+                    & (AuthToken.kind == tokens.INVITE)
+                    & (AuthToken.used_at.is_null())
                 )
                 .returning(AuthToken._meta.primary_key)
                 .run()
