@@ -70,7 +70,7 @@ def server_process(settings: Settings) -> Iterator[str]:
             str(port),
             "--log-level",
             "warning",
-        ],  # fmt: skip
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
