@@ -120,6 +120,7 @@ class DataController(Controller):
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")
         return Response(
             body,
+            status_code=200,
             media_type="application/json",
             headers={
                 "Content-Disposition": f'attachment; filename="my-data-{stamp}.json"',
