@@ -158,6 +158,7 @@ class TestWithRedis:
         redis = hub.redis
         # Rate-limit counters outlive a test run in Redis; start this run's sign-up count afresh.
         stale = await client.in_app(lambda: _keys(redis, "hub:rate:*testclient*"))
+        stale += await client.in_app(lambda: _keys(redis, "hub:rate:*sam@example.org*"))
         if stale:
             await client.in_app(redis.delete, *stale)
         await check_shared_and_restart(client, hub_settings)

@@ -146,7 +146,9 @@ async def search_members(
     conditions: list[Any] = []
     if query:
         pattern = _like_pattern(query)
-        conditions.append(Or(Member.email.ilike(pattern), Member.display_name.ilike(pattern)))
+        # SQLite's LIKE already ignores (ASCII) case; PostgreSQL needs ILIKE.
+        like = "ilike" if Member._meta.db.engine_type == "postgres" else "like"
+        conditions.append(Or(getattr(Member.email, like)(pattern), getattr(Member.display_name, like)(pattern)))
     if status:
         conditions.append(Member.status == status)
     if role:
