@@ -59,7 +59,7 @@ def email_form() -> Form:
     )
 
 
-def _too_many(result: FormResult, retry_after: int) -> None:
+def _too_many(result: FormResult) -> None:
     result.errors["current_password"] = _("Too many wrong passwords. Please wait a few minutes and try again.")
 
 
@@ -137,7 +137,7 @@ class AccountController(Controller):
         hub = request.app.state.hub
         _actor, member = await signed_in_member(hub, request)
         result = password_form().validate(await request.form())
-        status = 400
+        status, retry_after = 400, 0
         if result.ok:
             problem = password_problem(result.values["password"], email=member["email"], name=member["display_name"])
             if problem:
@@ -145,7 +145,7 @@ class AccountController(Controller):
         if result.ok:
             correct, retry_after = await check_current_password(hub, member, result.values["current_password"])
             if retry_after:
-                _too_many(result, retry_after)
+                _too_many(result)
                 status = 429
             elif not correct:
                 result.errors["current_password"] = _("That is not your current password.")
@@ -158,7 +158,7 @@ class AccountController(Controller):
                 status_code=status,
             )
             if status == 429:
-                response.headers["Retry-After"] = "300"
+                response.headers["Retry-After"] = str(retry_after)
             return response
         new_hash = await hash_password(result.values["password"])
         async with hub.write():
@@ -190,13 +190,13 @@ class AccountController(Controller):
         hub = request.app.state.hub
         _actor, member = await signed_in_member(hub, request)
         result = email_form().validate(await request.form())
-        status = 400
+        status, retry_after = 400, 0
         if result.ok and result.values["email"] == member["email"]:
             result.errors["email"] = _("That is already your email address.")
         if result.ok:
             correct, retry_after = await check_current_password(hub, member, result.values["current_password"])
             if retry_after:
-                _too_many(result, retry_after)
+                _too_many(result)
                 status = 429
             elif not correct:
                 result.errors["current_password"] = _("That is not your current password.")
@@ -205,7 +205,7 @@ class AccountController(Controller):
                 request, "account/email.html", {"form": result.raw, "errors": result.errors}, status_code=status
             )
             if status == 429:
-                response.headers["Retry-After"] = "300"
+                response.headers["Retry-After"] = str(retry_after)
             return response
         new_email = result.values["email"]
         if await get_member_by_email(new_email) is not None:

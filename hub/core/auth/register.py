@@ -197,9 +197,9 @@ class RegisterController(Controller):
         limited = await _rate_limited(hub, request, email)
         if limited is not None:
             return limited
+        password_hash = await hash_password(result.values["password"])  # the same cost either way
         existing = await get_member_by_email(email)
         if existing is not None:
-            await hash_password(result.values["password"])  # the same cost as a real sign-up
             await _tell_existing_owner(hub, request, email)
             log.info("sign-up for an existing address", extra={"event": "register_existing"})
         else:
@@ -208,7 +208,8 @@ class RegisterController(Controller):
                     member_id = await create_member(
                         email,
                         result.values["display_name"],
-                        result.values["password"],
+                        None,
+                        password_hash=password_hash,
                         status="pending",
                         language=current_locale(),
                     )
@@ -294,11 +295,11 @@ class RegisterController(Controller):
         limited = await _rate_limited(hub, request, None)
         if limited is not None:
             return limited
+        password_hash = await hash_password(result.values["password"])
         if await get_member_by_email(email) is not None:
             if bound:
                 hub.flash(request, _("There is already an account for this address. Please sign in."), "info")
                 return redirect(request, "/account/login")
-            await hash_password(result.values["password"])
             await _tell_existing_owner(hub, request, email)
             return redirect(request, "/account/register/sent")
         try:
@@ -310,7 +311,8 @@ class RegisterController(Controller):
                     member_id = await create_member(
                         email,
                         result.values["display_name"],
-                        result.values["password"],
+                        None,
+                        password_hash=password_hash,
                         status="active" if bound else "pending",
                         language=current_locale(),
                         email_verified=bool(bound),

@@ -63,10 +63,16 @@ async def create_member(
     status: str = "active",
     language: str | None = None,
     email_verified: bool = False,
+    password_hash: str | None = None,
 ) -> int:
-    """Insert a member (password hashed off the event loop); raises :class:`EmailTaken`."""
+    """Insert a member (password hashed off the event loop); raises :class:`EmailTaken`.
+
+    Pass ``password_hash`` (from :func:`hash_password`, computed before ``hub.write()``) to keep
+    the slow hashing out of the write transaction.
+    """
     email = normalise_email(email)
-    password_hash = await hash_password(password) if password else ""
+    if password_hash is None:
+        password_hash = await hash_password(password) if password else ""
     if await Member.exists().where(Member.email == email).run():
         raise EmailTaken(email)
     rows = await Member.insert(
