@@ -309,3 +309,31 @@ async def test_identical_reset_pages(client: HubClient, anon_client: Any, member
     assert without_tokens((await client.get("/account/reset/sent")).text) == without_tokens(
         (await anon_client.get("/account/reset/sent")).text
     )
+
+
+async def test_account_and_organiser_pages_change_nothing_on_get(
+    client: HubClient, admin: TestMember, make_member: Any, outbox: Any, in_app: Any
+) -> None:
+    pending = await make_member(status="pending")
+    await client.login(admin)
+    await client.post_form("/admin/invitations", {"email": "guest@example.org"})
+    await client.post_form("/account/reset", {"email": admin.email})
+    links = [
+        outbox.last_link("guest@example.org", "/account/invite/"),
+        outbox.last_link(admin.email, "/account/reset/"),
+    ]
+    before_counts = await in_app(row_counts)
+    before_rows = [await in_app(member_row, email) for email in (admin.email, pending.email)]
+    paths = [
+        "/account/", "/account/password", "/account/email", "/account/export", "/account/export.html",
+        "/account/delete", "/account/welcome", "/account/welcome/next", "/account/register", "/account/reset",
+        "/account/register/sent", "/account/reset/sent", "/account/waiting", "/admin/members",
+        f"/admin/members/{pending.id}", "/admin/invitations", *links,
+    ]  # fmt: skip
+    for path in paths:
+        response = await client.get(path)
+        assert response.status_code in (200, 303), path
+    assert await in_app(row_counts) == before_counts
+    assert [await in_app(member_row, email) for email in (admin.email, pending.email)] == before_rows
+    for link in links:  # the links still work: looking did not spend them
+        assert (await client.get(link)).status_code in (200, 303)
