@@ -202,6 +202,10 @@ class HubClient(AsyncClient):
     async def logout(self) -> Any:
         return await self.post_form("/account/logout")
 
+    async def in_app(self, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """``await function(*args, **kwargs)``; the app runs on the test's own loop, so this is direct."""
+        return await function(*args, **kwargs)
+
 
 @contextlib.asynccontextmanager
 async def running(app: Litestar) -> AsyncIterator[HubClient]:
@@ -250,6 +254,12 @@ async def anon_client(app: Litestar, client: HubClient) -> AsyncIterator[HubClie
 
 
 @pytest.fixture
+def in_app(client: HubClient) -> Callable[..., Awaitable[Any]]:
+    """``await in_app(coroutine_function, *args)``: database work from a test (same loop as the app)."""
+    return client.in_app
+
+
+@pytest.fixture
 def hub(app: Litestar, client: HubClient) -> Any:
     """The running hub's façade (its app is started by ``client``)."""
     return app.state.hub
@@ -259,7 +269,7 @@ MakeMember = Callable[..., Awaitable[TestMember]]
 
 
 @pytest.fixture
-def make_member(hub: Any) -> MakeMember:
+def make_member(hub: Any, client: HubClient) -> MakeMember:
     """``await make_member(role="moderator", status="active", name=..., email=...)``."""
     from hub.core.members.service import create_member
 
@@ -274,10 +284,14 @@ def make_member(hub: Any) -> MakeMember:
         number = next(_counter)
         address = email_address or f"person{number}@example.org"
         display = name or f"Test Person {number}"
-        async with hub.write():
-            member_id = await create_member(
-                address, display, password, role=role, status=status, language=language, email_verified=True
-            )
+
+        async def insert() -> int:
+            async with hub.write():
+                return await create_member(
+                    address, display, password, role=role, status=status, language=language, email_verified=True
+                )
+
+        member_id = await client.in_app(insert)
         return TestMember(id=member_id, email=address.lower(), display_name=display, password=password, role=role)
 
     return make
@@ -323,6 +337,15 @@ class Outbox:
     @staticmethod
     def links(message: Message) -> list[str]:
         return re.findall(r"https?://\S+", Outbox.text(message))
+
+    def last_link(self, address: str, contains: str = "") -> str:
+        """The path of the newest link containing ``contains`` mailed to ``address`` (fails if none)."""
+        for message in reversed(self.to(address)):
+            for link in self.links(message):
+                if contains in link:
+                    parsed = urlparse(link)
+                    return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+        raise AssertionError(f"no link containing {contains!r} was mailed to {address}")
 
 
 @pytest.fixture

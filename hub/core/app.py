@@ -27,14 +27,20 @@ from litestar.stores.memory import MemoryStore
 from piccolo.conf.apps import AppConfig
 
 from hub.core import hooks
+from hub.core.account.data import DataController
+from hub.core.account.routes import AccountController
+from hub.core.account.welcome import WelcomeController
 from hub.core.auth import hooks as auth_hooks
 from hub.core.auth.permissions import PUBLIC, PermissionRegistry, permission_guard
 from hub.core.auth.ratelimit import RateLimiter
+from hub.core.auth.register import RegisterController
+from hub.core.auth.reset import ResetController
 from hub.core.auth.routes import AuthController, SetupController
 from hub.core.auth.sessions import DatabaseSessionStore, RedisSessionStore, SessionMiddleware
 from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations, run_migrations
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
+from hub.core.members.admin import InvitationsAdmin, MembersAdmin
 from hub.core.members.service import admin_exists
 from hub.core.moderation.routes import ReportController
 from hub.core.piccolo_app import APP_CONFIG as CORE_APP
@@ -53,6 +59,8 @@ log = logging.getLogger("hub")
 
 CORE_STATIC = Path(__file__).parent / "static"
 CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks))
+ACCOUNT_HANDLERS = (RegisterController, ResetController, AccountController, DataController, WelcomeController,
+                    MembersAdmin, InvitationsAdmin)  # fmt: skip
 
 
 class MigrationsPending(RuntimeError):
@@ -132,7 +140,14 @@ def _plugin_guard(slug: str) -> Any:
 
 
 def _routers(hub: Hub) -> list[Any]:
-    handlers: list[Any] = [CorePages, AuthController, SetupController, ReportController, MessagesController]
+    handlers: list[Any] = [
+        CorePages,
+        AuthController,
+        SetupController,
+        ReportController,
+        MessagesController,
+        *ACCOUNT_HANDLERS,
+    ]
     handlers.append(
         create_static_files_router(
             path="/static/core",

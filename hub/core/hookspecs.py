@@ -137,6 +137,21 @@ def home_panels(hub: Any, request: Any, actor: Any) -> Any:
 
 
 @hookspec
+def account_sections(hub: Any, request: Any, actor: Any) -> Any:
+    """Add sections to the member's own account page (``/account/``): notification choices,
+    a profile, anything a plugin keeps per member.
+
+    When: each time a signed-in member opens their account page; ``actor`` is that member.
+    Returns: a list of :class:`hub.Panel` (``title``, and a ``body`` of ``Markup`` from
+    ``hub.render_fragment`` or plain text, which is escaped; ``order`` places it). Forms inside a
+    section post to the plugin's own routes and include ``{{ forms.csrf() }}``-style tokens: pass
+    ``csrf_token`` from the request into the fragment's context.
+    Async: may be. Combined: flattened and sorted by ``order`` then title, shown after the core's
+    own sections.
+    """
+
+
+@hookspec
 def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Any:
     """Inject content into a named slot of the layout.
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
 from hub.core.auth.passwords import MAX_PASSWORD, password_problem
 from hub.core.auth.permissions import PUBLIC
+from hub.core.auth.register import registration_mode, send_verification
 from hub.core.i18n import gettext as _
-from hub.core.members.service import EmailTaken, admin_exists, authenticate, create_member
+from hub.core.members.service import EmailTaken, admin_exists, authenticate, create_member, update_member
 from hub.core.web.forms import Field, Form
 from hub.core.web.util import client_address, redirect, safe_next
 
@@ -93,7 +95,15 @@ class AuthController(Controller):
                 await hub.emit("core.login_failed", None, email=email, address=address)
             message = _("That email address and password do not match an active account.")
             if member is not None and member["status"] == "pending":
-                message = _("Your account is waiting for an organiser's approval. We will email you when it is ready.")
+                if member["email_verified"]:
+                    message = _(
+                        "Your account is waiting for an organiser's approval. We will email you when it is ready."
+                    )
+                else:
+                    await send_verification(hub, request, member, needs_approval=registration_mode(hub) == "approval")
+                    message = _(
+                        "Please confirm your email address first. We have sent you a new link; it works for 24 hours."
+                    )
             return await hub.render(
                 request,
                 "account/login.html",
@@ -103,8 +113,12 @@ class AuthController(Controller):
         for key in keys:
             await hub.limiter.reset(key)
         hub.session(request).login(member["id"])
+        async with hub.write():
+            await update_member(member["id"], last_seen_at=datetime.now(UTC))
         await hub.emit("core.logged_in", member["id"], address=address)
         hub.flash(request, _("Welcome back, %(name)s.", name=member["display_name"]))
+        if not member["onboarded"]:
+            return redirect(request, "/account/welcome" + (f"?next={quote(next_url)}" if next_url != "/" else ""))
         return redirect(request, next_url)
 
     @post("/logout", name="core:logout", opt={"permission": PUBLIC})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -25,7 +26,7 @@ class Member(Table, tablename="hub_member"):
     onboarded = Boolean(default=False)
     vetted = Boolean(default=False)
     """Checked by an organiser (e.g. DBS); visible to organisers only."""
-    known_by: ForeignKey[Any] = ForeignKey("self", null=True, default=None)
+    known_by: ForeignKey[Any] = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
     """The organiser who vouches for this member ("known to an organiser")."""
     known_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

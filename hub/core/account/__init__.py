@@ -1,0 +1,1 @@
+"""My account: profile, password, email, sessions, data export, deletion and the welcome flow."""
