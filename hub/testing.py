@@ -19,6 +19,7 @@ Environment: ``HUB_TEST_POSTGRES_URL`` and ``HUB_TEST_REDIS_URL`` point at real 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import itertools
 import os
@@ -32,12 +33,12 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+from httpx import ASGITransport, AsyncClient
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from hub.core.settings import Settings
 
-__all__ = ["HubClient", "TestMember", "need_service", "postgres_database"]
+__all__ = ["HubClient", "TestMember", "need_service", "postgres_database", "running"]
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts
 _counter = itertools.count(1)
@@ -158,10 +159,19 @@ class TestMember:
     role: str
 
 
-class HubClient(AsyncTestClient[Litestar]):  # type: ignore[misc]
-    """An in-process client that knows the hub's CSRF and sign-in dance."""
+class HubClient(AsyncClient):
+    """An in-process client that knows the hub's CSRF and sign-in dance.
+
+    It calls the app in the test's own event loop (httpx's ASGI transport), so a test can also use
+    the hub's engine directly — unlike Litestar's test client, which runs the app on another loop.
+    Redirects are not followed: tests assert them.
+    """
 
     __test__ = False
+
+    def __init__(self, app: Litestar, base_url: str = "http://testserver.local") -> None:
+        super().__init__(transport=ASGITransport(app=app), base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
+        self.app = app
 
     async def csrf_token(self) -> str:
         name = "hub_csrf"
@@ -193,31 +203,50 @@ class HubClient(AsyncTestClient[Litestar]):  # type: ignore[misc]
         return await self.post_form("/account/logout")
 
 
+@contextlib.asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[HubClient]:
+    """Start the app's lifespan (migrations, startup hooks) and give a client for it.
+
+    The lifespan runs in its own task, entered and exited there (anyio's cancel scopes require
+    that), while requests run in the caller's event loop.
+    """
+    started, stop = asyncio.Event(), asyncio.Event()
+    failure: list[BaseException] = []
+
+    async def hold_lifespan() -> None:
+        try:
+            async with app.lifespan():
+                started.set()
+                await stop.wait()
+        except BaseException as error:
+            failure.append(error)
+            started.set()
+            raise
+
+    task = asyncio.create_task(hold_lifespan())
+    await started.wait()
+    if failure:
+        await asyncio.gather(task, return_exceptions=True)
+        raise failure[0]
+    try:
+        async with HubClient(app) as test_client:
+            yield test_client
+    finally:
+        stop.set()
+        await task
+
+
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[HubClient]:
-    async with HubClient(app=app, base_url="http://testserver.local") as test_client:
-        test_client.follow_redirects = False
+    async with running(app) as test_client:
         yield test_client
 
 
 @pytest.fixture
 async def anon_client(app: Litestar, client: HubClient) -> AsyncIterator[HubClient]:
-    """A second, independent browser on the same running app (the lifespan is ``client``'s)."""
-    from httpx import ASGITransport, AsyncClient
-
-    transport = ASGITransport(app=app)  # type: ignore[arg-type]
-    async with AsyncClient(transport=transport, base_url="http://testserver.local", follow_redirects=False) as other:
-        other.__class__ = type(
-            "AnonHubClient",
-            (AsyncClient,),
-            {
-                "csrf_token": HubClient.csrf_token,
-                "post_form": HubClient.post_form,
-                "login": HubClient.login,
-                "logout": HubClient.logout,
-            },
-        )
-        yield other  # type: ignore[misc]
+    """A second, independent browser (own cookies) on the same running app."""
+    async with HubClient(app) as other:
+        yield other
 
 
 @pytest.fixture

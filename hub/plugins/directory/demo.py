@@ -91,11 +91,17 @@ async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., Non
                     area_key=area.casefold(),
                     pronouns=rng.choice(PRONOUNS),
                     access_needs="Step-free access, please." if rng.random() < 0.05 else "",
-                    vis_photo=levels[0], vis_bio=levels[1], vis_tags=levels[2], vis_languages=levels[3],
-                    vis_area=levels[4], vis_pronouns=levels[5], vis_access=levels[6], vis_email=levels[7],
+                    vis_photo=levels[0],
+                    vis_bio=levels[1],
+                    vis_tags=levels[2],
+                    vis_languages=levels[3],
+                    vis_area=levels[4],
+                    vis_pronouns=levels[5],
+                    vis_access=levels[6],
+                    vis_email=levels[7],
                     created_at=now - timedelta(days=rng.randint(0, 400)),
                     updated_at=now,
-                )  # fmt: skip
+                )
             )
             spoken = {LANGUAGES[language]}
             if language != "en" or rng.random() < 0.3:
@@ -109,9 +115,11 @@ async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., Non
             )
         async with hub.write():
             await DirectoryProfile.insert(*profiles).run()
-            ids = await DirectoryProfile.select(DirectoryProfile.id, DirectoryProfile.member).where(
-                DirectoryProfile.member.is_in([m["id"] for m in batch])
-            ).run()
+            ids = (
+                await DirectoryProfile.select(DirectoryProfile.id, DirectoryProfile.member)
+                .where(DirectoryProfile.member.is_in([m["id"] for m in batch]))
+                .run()
+            )
             tags = [
                 DirectoryTag(profile=row["id"], kind=kind, key=label.casefold(), label=label)
                 for row in ids

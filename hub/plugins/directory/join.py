@@ -48,5 +48,7 @@ class JoinController(Controller):
         await service.accept_invitation(hub, invitation, result.values["password"])
         hub.session(request).login(invitation["member"])
         await hub.emit("directory.invitation_accepted", invitation["member"], profile_id=invitation["id"])
-        hub.flash(request, _("Welcome, %(name)s. Your directory profile is yours now.", name=invitation["preferred_name"]))
+        hub.flash(
+            request, _("Welcome, %(name)s. Your directory profile is yours now.", name=invitation["preferred_name"])
+        )
         return redirect(request, "/directory/me")

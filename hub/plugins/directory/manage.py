@@ -217,9 +217,7 @@ class ManageController(Controller):
     @get("/{profile_id:int}/convert", name="directory:entry-convert", opt={"permission": "directory.manage"})
     async def convert_page(self, request: Request[Any, Any, Any], profile_id: FromPath[int]) -> Response[str]:
         row = await self._entry(profile_id)
-        return await _hub(request).render(
-            request, "directory/convert.html", {"entry": row, "form": {}, "errors": {}}
-        )
+        return await _hub(request).render(request, "directory/convert.html", {"entry": row, "form": {}, "errors": {}})
 
     @post("/{profile_id:int}/convert", name="directory:entry-convert-send", opt={"permission": "directory.manage"})
     async def convert(self, request: Request[Any, Any, Any], profile_id: FromPath[int]) -> Response[str]:
@@ -251,7 +249,9 @@ class ManageController(Controller):
                         _("If you did not expect this, ignore this email or tell an organiser."),
                     ]
                 )
-                await hub.send_mail(result.values["email"], _("Your invitation to %(hub)s", hub=hub.site("hub_name")), text)
+                await hub.send_mail(
+                    result.values["email"], _("Your invitation to %(hub)s", hub=hub.site("hub_name")), text
+                )
                 hub.flash(request, _("An invitation is on its way to %(name)s.", name=row["preferred_name"]))
                 return redirect(request, f"/directory/{profile_id}")
         return await hub.render(
@@ -279,7 +279,10 @@ class ManageController(Controller):
         return Response(
             out.getvalue(),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="directory-contacts.csv"', "Cache-Control": "no-store"},
+            headers={
+                "Content-Disposition": 'attachment; filename="directory-contacts.csv"',
+                "Cache-Control": "no-store",
+            },
         )
 
     @get("/print", name="directory:print", opt={"permission": "directory.manage"})
@@ -287,7 +290,8 @@ class ManageController(Controller):
         hub = _hub(request)
         people = await contact_rows(await hub.actor(request))
         return await hub.render(
-            request, "directory/print.html", {"people": people, "printed_at": datetime.now(UTC)},
+            request,
+            "directory/print.html",
+            {"people": people, "printed_at": datetime.now(UTC)},
             headers={"Cache-Control": "no-store"},
         )
-

@@ -124,9 +124,11 @@ async def moderate(hub: Any, kind: str, object_id: int, action: str, actor: Any,
     if kind != PROFILE_KIND or action not in ("hide", "restore"):
         return None
     async with hub.write():
-        await DirectoryProfile.update({DirectoryProfile.hidden: action == "hide"}).where(
-            DirectoryProfile.id == object_id
-        ).run()
+        await (
+            DirectoryProfile.update({DirectoryProfile.hidden: action == "hide"})
+            .where(DirectoryProfile.id == object_id)
+            .run()
+        )
     return True
 
 

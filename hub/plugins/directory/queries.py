@@ -36,7 +36,7 @@ def _columns() -> list[Any]:
         P.member.role.as_alias("role"),
         P.member.status.as_alias("member_status"),
         P.member.known_at.as_alias("known_at"),
-        P.member.known_by.display_name.as_alias("known_by_name"),
+        P.member.known_by.display_name.as_alias("known_by_name"),  # type: ignore[union-attr]
         P.consent_by.display_name.as_alias("consent_by_name"),
     ]
 

@@ -69,7 +69,9 @@ def _cursor(raw: str) -> tuple[str, int] | None:
     return name, int(last_id)
 
 
-def profile_form_values(profile: dict[str, Any] | None, tags: list[dict[str, Any]], levels: dict[str, int]) -> dict[str, Any]:
+def profile_form_values(
+    profile: dict[str, Any] | None, tags: list[dict[str, Any]], levels: dict[str, int]
+) -> dict[str, Any]:
     """What the edit form shows: the saved profile, or the defaults for a new one."""
     values: dict[str, Any] = {f"vis_{field}": str(level) for field, level in levels.items()}
     if profile is None:
@@ -234,9 +236,7 @@ class DirectoryController(Controller):
     @get("/{profile_id:int}/contact", name="directory:contact", opt={"permission": "directory.contact"})
     async def contact_page(self, request: Request[Any, Any, Any], profile_id: FromPath[int]) -> Response[str]:
         _actor, row = await self._contact_target(request, profile_id)
-        return await _hub(request).render(
-            request, "directory/contact.html", {"person": row, "form": {}, "errors": {}}
-        )
+        return await _hub(request).render(request, "directory/contact.html", {"person": row, "form": {}, "errors": {}})
 
     @post("/{profile_id:int}/contact", name="directory:contact-send", opt={"permission": "directory.contact"})
     async def contact(self, request: Request[Any, Any, Any], profile_id: FromPath[int]) -> Response[str]:

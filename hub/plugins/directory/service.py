@@ -65,7 +65,11 @@ async def _replace_tags(profile_id: int, values: dict[str, Any]) -> None:
 
 
 async def save_profile(
-    hub: Hub, values: dict[str, Any], *, profile_id: int | None = None, member_id: int | None = None,
+    hub: Hub,
+    values: dict[str, Any],
+    *,
+    profile_id: int | None = None,
+    member_id: int | None = None,
     extra: dict[Any, Any] | None = None,
 ) -> int:
     """Create (``profile_id=None``) or update a profile and replace its tags, in one write transaction."""
@@ -93,14 +97,18 @@ async def convert_entry(hub: Hub, profile: dict[str, Any], email: str, actor_id:
     token = secrets.token_urlsafe(32)
     async with hub.write():
         member_id = await create_member(email, profile["preferred_name"], None, role="member", status="active")
-        await P.update(
-            {
-                P.member: member_id,
-                P.invite_hash: hash_invite(token),
-                P.invite_expires_at: datetime.now(UTC) + timedelta(days=INVITE_DAYS),
-                P.updated_at: datetime.now(UTC),
-            }
-        ).where(P.id == profile["id"], P.member.is_null()).run()
+        await (
+            P.update(
+                {
+                    P.member: member_id,
+                    P.invite_hash: hash_invite(token),
+                    P.invite_expires_at: datetime.now(UTC) + timedelta(days=INVITE_DAYS),
+                    P.updated_at: datetime.now(UTC),
+                }
+            )
+            .where(P.id == profile["id"], P.member.is_null())
+            .run()
+        )
     await hub.emit("directory.entry_converted", actor_id, profile_id=profile["id"], member_id=member_id)
     return member_id, token
 
@@ -132,9 +140,11 @@ async def export_member(hub: Hub, member_id: int) -> dict[str, Any] | None:
     profile = await P.select(*P.all_columns(exclude=[P.invite_hash])).where(P.member == member_id).first().run()
     if profile is None:
         return None
-    tags = await DirectoryTag.select(DirectoryTag.kind, DirectoryTag.label).where(
-        DirectoryTag.profile == profile["id"]
-    ).run()
+    tags = (
+        await DirectoryTag.select(DirectoryTag.kind, DirectoryTag.label)
+        .where(DirectoryTag.profile == profile["id"])
+        .run()
+    )
     for key in ("created_at", "updated_at", "consent_at", "invite_expires_at"):
         if profile.get(key) is not None:
             profile[key] = profile[key].isoformat()

@@ -19,9 +19,7 @@ OPEN = {
 }
 
 
-async def make_profile(
-    client: HubClient, member: TestMember, listed: bool = True, **fields: Any
-) -> int:
+async def make_profile(client: HubClient, member: TestMember, listed: bool = True, **fields: Any) -> int:
     """Sign in as ``member``, save a profile through /directory/me, list it; returns the profile id."""
     await client.login(member)
     data = {"preferred_name": member.display_name, **OPEN, **fields}
