@@ -30,7 +30,7 @@ _STREET_WORDS = (
     "calle|rue|strasse|straße|ulica|ul|via|avenida"
 )
 _ADDRESS = re.compile(rf"\b\d+[a-z]?\b[\s,]+(?:[\w'-]+\s+){{0,3}}(?:{_STREET_WORDS})\b", re.IGNORECASE)
-_ADDRESS_REVERSED = re.compile(rf"\b(?:{_STREET_WORDS})\.?\s+\d+[a-z]?\b", re.IGNORECASE)
+_ADDRESS_REVERSED = re.compile(rf"\b(?:{_STREET_WORDS})\.?\s+(?:[\w'-]+\s+){{0,2}}\d+[a-z]?\b", re.IGNORECASE)
 _FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 
 

@@ -47,16 +47,17 @@ def _like(text: str) -> str:
 
 
 def visible_to(actor: Actor | None, single: bool = False) -> Any:
-    """Rows this actor may see: listed, not hidden, a current member or an organiser's entry; always their own.
+    """Rows this actor may see: listed, not hidden, a current member or an organiser's entry.
 
-    Organisers also see hidden profiles and (one at a time, ``single``) unlisted organiser-made entries.
+    One profile at a time (``single``), owners also see their own unlisted or hidden profile and
+    organisers unlisted organiser-made entries; organisers see hidden profiles in lists too.
     """
     current = P.member.is_null() | (P.member.status == "active")
     if actor is not None and actor.is_moderator:
         base = current & (P.listed.eq(True) | P.member.is_null()) if single else current & P.listed.eq(True)
     else:
         base = current & P.listed.eq(True) & P.hidden.eq(False)
-    if actor is None:
+    if actor is None or not single:
         return base
     return base | (P.member == actor.id)
 

@@ -31,3 +31,10 @@ async def make_profile(client: HubClient, member: TestMember, listed: bool = Tru
     row = await DirectoryProfile.select(DirectoryProfile.id).where(DirectoryProfile.member == member.id).first().run()
     await client.logout()
     return int(row["id"])
+
+
+def results(page: str) -> str:
+    """The part of the directory page that lists people (not flashes or the header)."""
+    start = page.find('id="directory-results"')
+    assert start >= 0, page[:500]
+    return page[start:]
