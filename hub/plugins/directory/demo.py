@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from piccolo.table import Table
 
 from hub.core.members.tables import Member
 from hub.plugins.directory.tables import DirectoryProfile, DirectoryTag
@@ -56,7 +58,7 @@ LEVEL_MIXES = [
 
 
 async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., None], seed: int = 11) -> int:
-    """Give about 40 % of the members without a profile a realistic one; returns how many were made."""
+    """Give about 40 % of the members a realistic profile (idempotent); returns how many were made."""
     rng = random.Random(seed)
     have = {row["member"] for row in await DirectoryProfile.select(DirectoryProfile.member).run()}
     members = [
@@ -67,13 +69,14 @@ async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., Non
         .run()
         if row["id"] not in have
     ]
-    chosen = [m for m in members if rng.random() < SHARE]
+    # Chosen per member id, so running the demo again adds no one new.
+    chosen = [m for m in members if random.Random(f"{seed}:{m['id']}").random() < SHARE]
     progress(0, total=len(chosen), label="directory profiles")
     now = datetime.now(UTC)
     made = 0
     for start in range(0, len(chosen), BATCH):
         batch = chosen[start : start + BATCH]
-        profiles = []
+        profiles: list[tuple[Any, ...]] = []
         plans: dict[int, list[tuple[str, str]]] = {}
         for member in batch:
             language = member["language"] if member["language"] in BIOS else "en"
@@ -81,28 +84,13 @@ async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., Non
             levels = rng.choice(LEVEL_MIXES)
             area = rng.choice(AREAS)
             profiles.append(
-                DirectoryProfile(
-                    member=member["id"],
-                    preferred_name=name,
-                    sort_name=name.casefold(),
-                    listed=rng.random() < 0.85,
-                    bio=rng.choice(BIOS[language]) if rng.random() < 0.8 else "",
-                    area=area,
-                    area_key=area.casefold(),
-                    pronouns=rng.choice(PRONOUNS),
-                    access_needs="Step-free access, please." if rng.random() < 0.05 else "",
-                    vis_photo=levels[0],
-                    vis_bio=levels[1],
-                    vis_tags=levels[2],
-                    vis_languages=levels[3],
-                    vis_area=levels[4],
-                    vis_pronouns=levels[5],
-                    vis_access=levels[6],
-                    vis_email=levels[7],
-                    created_at=now - timedelta(days=rng.randint(0, 400)),
-                    updated_at=now,
+                (
+                    member["id"], name, name.casefold(), rng.random() < 0.85, False,
+                    rng.choice(BIOS[language]) if rng.random() < 0.8 else "", area, area.casefold(),
+                    rng.choice(PRONOUNS), "Step-free access, please." if rng.random() < 0.05 else "", "",
+                    *levels, False, "", "", now - timedelta(days=rng.randint(0, 400)), now,
                 )
-            )
+            )  # fmt: skip
             spoken = {LANGUAGES[language]}
             if language != "en" or rng.random() < 0.3:
                 spoken.add("English")
@@ -114,19 +102,37 @@ async def create_demo_profiles(hub: Any, scale: str, progress: Callable[..., Non
                 + [("language", s) for s in sorted(spoken)]
             )
         async with hub.write():
-            await DirectoryProfile.insert(*profiles).run()
+            await _bulk_insert(DirectoryProfile, PROFILE_COLUMNS, profiles)
             ids = (
                 await DirectoryProfile.select(DirectoryProfile.id, DirectoryProfile.member)
                 .where(DirectoryProfile.member.is_in([m["id"] for m in batch]))
                 .run()
             )
-            tags = [
-                DirectoryTag(profile=row["id"], kind=kind, key=label.casefold(), label=label)
-                for row in ids
-                for kind, label in plans[row["member"]]
-            ]
-            for tag_start in range(0, len(tags), BATCH * 2):
-                await DirectoryTag.insert(*tags[tag_start : tag_start + BATCH * 2]).run()
+            tags = [(row["id"], kind, label.casefold(), label) for row in ids for kind, label in plans[row["member"]]]
+            await _bulk_insert(DirectoryTag, ("profile", "kind", "key", "label"), tags)
         made += len(batch)
         progress(len(batch))
     return made
+
+
+PROFILE_COLUMNS = (
+    "member", "preferred_name", "sort_name", "listed", "hidden", "bio", "area", "area_key", "pronouns",
+    "access_needs", "photo", "vis_photo", "vis_bio", "vis_tags", "vis_languages", "vis_area", "vis_pronouns",
+    "vis_access", "vis_email", "by_organiser", "contact_note", "consent_note", "created_at", "updated_at",
+)  # fmt: skip
+MAX_PARAMETERS = 30_000
+"""Below SQLite's (32,766) and PostgreSQL's (32,767) limits on parameters per statement."""
+
+
+async def _bulk_insert(table: type[Table], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Multi-row INSERTs, thousands of rows per statement: building Piccolo objects is the slow part."""
+    per_statement = MAX_PARAMETERS // len(columns)
+    names = ", ".join(f'"{name}"' for name in columns)
+    row_template = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
+        # Table and column names are constants of this module; every value is a bound parameter.
+        sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ' + ", ".join(  # noqa: S608
+            row_template for _ in chunk
+        )
+        await table.raw(sql, *[value for row in chunk for value in row]).run()

@@ -67,7 +67,9 @@ async def test_you_cannot_message_yourself_or_an_offline_entry(client: HubClient
     assert (await client.get(f"/directory/{own_id}/contact")).status_code == 404
     offline = await client.get(f"/directory/{entry_id}")
     assert offline.status_code == 200 and "Send a message" not in offline.text and "ask an organiser" in offline.text
-    assert (await client.post_form(f"/directory/{entry_id}/contact", {"subject": "Hi", "body": "Hello"})).status_code == 404
+    assert (
+        await client.post_form(f"/directory/{entry_id}/contact", {"subject": "Hi", "body": "Hello"})
+    ).status_code == 404
     assert await RelayMessage.count().run() == 0
 
 

@@ -69,9 +69,9 @@ async def test_entry_converts_into_an_account(client: HubClient, hub, make_membe
     assert refused.status_code == 400 and "already belongs" in refused.text
     bad = await client.post_form(f"/directory/manage/{entry_id}/convert", {"email": "not an email"})
     assert bad.status_code == 400
-    assert (await DirectoryProfile.select(DirectoryProfile.member).where(DirectoryProfile.id == entry_id).first().run())[
-        "member"
-    ] is None
+    assert (
+        await DirectoryProfile.select(DirectoryProfile.member).where(DirectoryProfile.id == entry_id).first().run()
+    )["member"] is None
 
     sent = await client.post_form(f"/directory/manage/{entry_id}/convert", {"email": "Vera@Example.org"})
     assert sent.status_code == 303
@@ -123,8 +123,16 @@ async def test_exports_hold_only_listed_people_and_organiser_visible_fields(
     rows = {row["name"]: row for row in csv.DictReader(io.StringIO(response.text))}
     assert set(rows) == {"Wendy Shared", "Xavier Private", "Vera Offline"}
     assert rows["Wendy Shared"]["email"] == wendy.email and rows["Wendy Shared"]["area"] == "E5"
-    assert rows["Wendy Shared"]["languages"] == "English, Somali" and rows["Wendy Shared"]["access_needs"] == "Large print"
-    assert rows["Xavier Private"] == {**rows["Xavier Private"], "email": "", "area": "", "languages": "", "access_needs": ""}
+    assert (
+        rows["Wendy Shared"]["languages"] == "English, Somali" and rows["Wendy Shared"]["access_needs"] == "Large print"
+    )
+    assert rows["Xavier Private"] == {
+        **rows["Xavier Private"],
+        "email": "",
+        "area": "",
+        "languages": "",
+        "access_needs": "",
+    }
     assert xavier.email not in response.text and "N16" not in response.text and "Hearing loop" not in response.text
     assert yusuf.email not in response.text
     assert rows["Vera Offline"]["contact_note"] == "Through the café, Tuesdays"
@@ -145,9 +153,11 @@ async def test_csv_cells_cannot_become_formulas(client: HubClient, make_member, 
 
 async def test_trust_badges(client: HubClient, make_member, moderator, admin) -> None:
     amy = await make_member(name="Amy Known")
-    await Member.update({Member.known_by: moderator.id, Member.known_at: datetime(2026, 3, 5, tzinfo=UTC)}).where(
-        Member.id == amy.id
-    ).run()
+    await (
+        Member.update({Member.known_by: moderator.id, Member.known_at: datetime(2026, 3, 5, tzinfo=UTC)})
+        .where(Member.id == amy.id)
+        .run()
+    )
     amy_id = await make_profile(client, amy)
     organiser_id = await make_profile(client, moderator)
     admin_id = await make_profile(client, admin)

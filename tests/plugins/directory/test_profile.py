@@ -49,7 +49,8 @@ async def test_joining_does_not_list_you_and_leaving_keeps_membership(client: Hu
 async def test_full_addresses_are_refused(client: HubClient, member, area: str) -> None:
     await client.login(member)
     response = await client.post_form("/directory/me", {"preferred_name": "Hana", **OPEN, "area": area})
-    assert response.status_code == 400 and "not your address" in response.text or "full postcode" in response.text
+    assert response.status_code == 400
+    assert "not your address" in response.text or "full postcode" in response.text
     assert await _counts() == (0, 0)
 
 
@@ -101,7 +102,9 @@ async def test_new_profiles_start_from_the_organisers_defaults(client: HubClient
     await client.logout()
     await client.login(member)
     form = await client.get("/directory/me")
-    assert '<option value="2" selected>Organisers</option>' in form.text.split('id="f-vis_area"')[1].split("</select>")[0]
+    assert (
+        '<option value="2" selected>Organisers</option>' in form.text.split('id="f-vis_area"')[1].split("</select>")[0]
+    )
     assert '<option value="0" selected>' in form.text.split('id="f-vis_bio"')[1].split("</select>")[0]
 
 
