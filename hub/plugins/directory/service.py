@@ -132,7 +132,12 @@ async def accept_invitation(hub: Hub, invitation: dict[str, Any], password: str)
     from hub.core.members.service import set_password
 
     async with hub.write():
-        await P.update({P.invite_hash: None, P.invite_expires_at: None}).where(P.id == invitation["id"]).run()
+        # Online now: the entry becomes an ordinary profile they manage (the consent record stays in the row).
+        await (
+            P.update({P.invite_hash: None, P.invite_expires_at: None, P.by_organiser: False})
+            .where(P.id == invitation["id"])
+            .run()
+        )
         await set_password(invitation["member"], password)
 
 

@@ -98,7 +98,9 @@ async def test_entry_converts_into_an_account(client: HubClient, hub, make_membe
     me = await client.get("/directory/me")
     assert me.status_code == 200 and 'value="Vera Offline"' in me.text and "Knitting" in me.text
     row = await DirectoryProfile.select().where(DirectoryProfile.id == entry_id).first().run()
-    assert row["invite_hash"] is None and row["member"] == member["id"]
+    assert row["invite_hash"] is None and row["member"] == member["id"] and not row["by_organiser"]
+    assert row["consent_note"] == ENTRY["consent_note"]
+    assert "Entry made by an organiser" not in (await client.get(f"/directory/{entry_id}")).text
     await client.logout()
     assert (await client.get(f"/directory/join/{token}")).status_code == 404
     await client.login("vera@example.org", "a long enough passphrase 42")
