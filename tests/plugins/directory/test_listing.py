@@ -64,7 +64,13 @@ async def test_list_page_query_count_is_bounded(client: HubClient, member) -> No
         big = await client.get("/directory/")
     assert small.status_code == big.status_code == 200
     assert results(big.text).count('class="directory-card"') == 24
-    assert many.count == few.count, many.statements
+
+    # The directory's own queries do not grow with the number of people shown (no N+1); the core's
+    # bookkeeping (session touch, rate counter) may add a statement now and then.
+    def ours(statements: list[str]) -> list[str]:
+        return [sql for sql in statements if '"directory_' in sql]
+
+    assert len(ours(many.statements)) == len(ours(few.statements)) == 3, many.statements
     print(f"directory list page: {many.count} queries")
     assert many.count <= 10, many.statements
     profile_id = (await DirectoryProfile.select(DirectoryProfile.id).first().run())["id"]
