@@ -313,7 +313,7 @@ class Hub:
         else:
             html = self.env.get_template(template).render(full_context)
         response_headers = {"Vary": "HX-Request, Cookie, Accept-Language", **(headers or {})}
-        return Response(html, status_code=status_code, media_type="text/html; charset=utf-8", headers=response_headers)
+        return Response(html, status_code=status_code, media_type="text/html", headers=response_headers)
 
     def render_fragment(self, template: str, context: Mapping[str, Any] | None = None) -> Markup:
         """Render a partial (a home panel, a profile section) to trusted Markup."""

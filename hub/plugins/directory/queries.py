@@ -1,0 +1,134 @@
+"""Reading profiles: every read applies who-may-see-what in SQL, with bounded, joined queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.columns.combination import Where
+from piccolo.query.methods.select import Select
+
+from hub.core.types import Actor
+from hub.plugins.directory.tables import DirectoryDefault, DirectoryProfile, DirectoryTag
+from hub.plugins.directory.visibility import FIELDS, viewer_level
+
+__all__ = ["Filters", "defaults", "find_profiles", "get_profile", "profile_for_member", "tags_for"]
+
+P = DirectoryProfile
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    q: str = ""
+    tag: str = ""
+    language: str = ""
+    area: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.q or self.tag or self.language or self.area)
+
+
+def _columns() -> list[Any]:
+    return [
+        *P.all_columns(exclude=[P.member]),
+        P.member.as_alias("member"),
+        P.member.role.as_alias("role"),
+        P.member.status.as_alias("member_status"),
+        P.member.known_at.as_alias("known_at"),
+        P.member.known_by.display_name.as_alias("known_by_name"),  # type: ignore[union-attr]
+        P.consent_by.display_name.as_alias("consent_by_name"),
+    ]
+
+
+def _like(text: str) -> str:
+    """LIKE wildcards have no portable escape (SQLite and PostgreSQL differ): drop them."""
+    return text.replace("%", "").replace("_", "").replace("\\", "")
+
+
+def visible_to(actor: Actor | None, single: bool = False) -> Any:
+    """Rows this actor may see: listed, not hidden, a current member or an organiser's entry.
+
+    One profile at a time (``single``), owners also see their own unlisted or hidden profile and
+    organisers unlisted organiser-made entries; organisers see hidden profiles in lists too.
+    """
+    current = P.member.is_null() | (P.member.status == "active")
+    if actor is not None and actor.is_moderator:
+        base = current & (P.listed.eq(True) | P.member.is_null()) if single else current & P.listed.eq(True)
+    else:
+        base = current & P.listed.eq(True) & P.hidden.eq(False)
+    if actor is None or not single:
+        return base
+    return base | (P.member == actor.id)
+
+
+def _tag_subquery(kinds: list[str], key: str, prefix: bool = False) -> Select:
+    query = DirectoryTag.select(DirectoryTag.profile)
+    match = DirectoryTag.key.like(f"%{_like(key)}%") if prefix else DirectoryTag.key == key
+    return query.where(DirectoryTag.kind.is_in(kinds), match)
+
+
+def filter_clauses(filters: Filters, actor: Actor | None) -> list[Where | Any]:
+    """Search never matches a field the viewer may not see: each condition carries its own visibility."""
+    level = viewer_level(actor)
+    clauses: list[Any] = []
+    if filters.q:
+        text = f"%{_like(filters.q.casefold())}%"
+        by_tag = (P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], filters.q.casefold(), True))
+        clauses.append(P.sort_name.like(text) | by_tag)
+    if filters.tag:
+        clauses.append((P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], filters.tag)))
+    if filters.language:
+        clauses.append((P.vis_languages <= level) & P.id.is_in(_tag_subquery(["language"], filters.language)))
+    if filters.area:
+        clauses.append((P.vis_area <= level) & P.area_key.like(f"{_like(filters.area.casefold())}%"))
+    return clauses
+
+
+async def find_profiles(
+    filters: Filters, actor: Actor | None, limit: int, after: tuple[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """One page of profiles ordered by name, keyset-paginated; ``limit + 1`` rows tell if more follow."""
+    query = P.select(*_columns()).where(visible_to(actor))
+    for clause in filter_clauses(filters, actor):
+        query = query.where(clause)
+    if after is not None:
+        name, last_id = after
+        query = query.where((P.sort_name > name) | ((P.sort_name == name) & (P.id > last_id)))
+    rows: list[dict[str, Any]] = await query.order_by(P.sort_name, P.id).limit(limit + 1).run()
+    return rows
+
+
+async def get_profile(profile_id: int, actor: Actor | None) -> dict[str, Any] | None:
+    """The profile if this actor may see it (owners always see their own, even unlisted)."""
+    return await P.select(*_columns()).where(P.id == profile_id, visible_to(actor, single=True)).first().run()  # type: ignore[no-any-return]
+
+
+async def get_any_profile(profile_id: int) -> dict[str, Any] | None:
+    return await P.select(*_columns()).where(P.id == profile_id).first().run()  # type: ignore[no-any-return]
+
+
+async def profile_for_member(member_id: int) -> dict[str, Any] | None:
+    return await P.select(*_columns()).where(P.member == member_id).first().run()  # type: ignore[no-any-return]
+
+
+async def tags_for(profile_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Tags of many profiles in one query (no N+1)."""
+    found: dict[int, list[dict[str, Any]]] = {pid: [] for pid in profile_ids}
+    if not profile_ids:
+        return found
+    rows = (
+        await DirectoryTag.select(DirectoryTag.profile, DirectoryTag.kind, DirectoryTag.key, DirectoryTag.label)
+        .where(DirectoryTag.profile.is_in(profile_ids))
+        .order_by(DirectoryTag.id)
+        .run()
+    )
+    for row in rows:
+        found.setdefault(row["profile"], []).append(row)
+    return found
+
+
+async def defaults() -> dict[str, int]:
+    """Visibility defaults for new profiles: organisers' choices over the built-in ones."""
+    chosen = {row["field"]: int(row["level"]) for row in await DirectoryDefault.select().run()}
+    return {field: max(chosen.get(field, spec[2]), spec[1]) for field, spec in FIELDS.items()}
