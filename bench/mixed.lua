@@ -37,6 +37,7 @@ function response(status, headers, body)
     acknowledged = acknowledged + 1
   elseif status >= 400 then
     failed = failed + 1
+    if failed <= 3 then io.write("failed status " .. status .. ": " .. string.sub(body, 1, 200) .. "\n") end
   end
 end
 
