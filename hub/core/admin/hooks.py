@@ -1,0 +1,51 @@
+"""The organisers' area as default hook implementations: the audit trail and moderation log fed
+from events, the footer link to the code of conduct, and the theme/logo template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from hub.core.admin.audit import AUDITED_EVENTS, one_line, record_audit
+from hub.core.admin.public import logo_url, theme_url
+from hub.core.hookspecs import hookimpl
+from hub.core.i18n import gettext as _
+from hub.core.moderation.service import record_action
+from hub.core.types import Event
+
+MEMBER_PUBLIC_SUMMARY = 300
+
+
+@hookimpl
+async def on_event(hub: Any, event: Event) -> None:
+    """Security events go to the audit log; member decisions with a reason to the moderation log."""
+    data = dict(event.data)
+    if event.name in AUDITED_EVENTS:
+        await record_audit(hub, event.name, event.actor_id, data)
+    member_id = data.get("member_id")
+    reason = data.get("reason")
+    if event.name.startswith("core.") and isinstance(member_id, int) and isinstance(reason, str):
+        summary = data.get("public_summary")
+        async with hub.write():
+            await record_action(
+                hub,
+                event.actor_id,
+                one_line(event.name.removeprefix("core."), 50),
+                reason=reason[:2000],
+                subject_id=member_id,
+                public_summary=one_line(summary, MEMBER_PUBLIC_SUMMARY) if isinstance(summary, str) else "",
+            )
+
+
+@hookimpl
+def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | None:
+    if slot != "footer" or not hub.site("code_of_conduct"):
+        return None
+    return Markup('<p class="footer-links"><a href="/code-of-conduct">%s</a></p>') % escape(_("Code of conduct"))
+
+
+@hookimpl
+def prepare_jinja_env(hub: Any, env: Any) -> None:
+    env.globals["theme_css_url"] = lambda: theme_url(hub)
+    env.globals["logo_url"] = lambda: logo_url(hub)
