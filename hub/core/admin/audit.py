@@ -50,7 +50,11 @@ AUDITED_EVENTS = frozenset(
 """Events kept in the security log. Member-management and moderation decisions also go to the
 moderation log (see :mod:`hub.core.admin.hooks`)."""
 
-_SECRET_KEY = re.compile(r"pass|token|secret|hash|key|cookie|session", re.IGNORECASE)
+_SECRET_KEY = re.compile(
+    r"(^|[_-])(pass|password|passwd|passphrase|token|secret|hash|key|cookie|session|sid|csrf|otp)([_-]|$)",
+    re.IGNORECASE,
+)
+"""Key names whose values are never stored: ``password``, ``new_password``, ``reset_token``, ``api_key``…"""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MAX_VALUE = 300
 LOGGERS = ("hub", "hub.security", "hub.plugins", "hub.db", "hub.audit")

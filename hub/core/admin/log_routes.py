@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get
 from piccolo.columns import Column
 
 from hub.core.admin.audit import AUDITED_EVENTS
-from hub.core.admin.moderation import action_label
+from hub.core.admin.moderation import MAX_ID, action_label
 from hub.core.admin.tables import AuditEvent
 from hub.core.auth.permissions import SIGNED_IN
 from hub.core.moderation.tables import ModerationAction
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 def _before(request: Request[Any, Any, Any]) -> int | None:
     raw = request.query_params.get("before", "")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 19 else None
+    return min(int(raw), MAX_ID) if isinstance(raw, str) and raw.isdigit() and len(raw) < 19 else None
 
 
 async def _page(query: Any, id_column: Column, before: int | None) -> tuple[list[dict[str, Any]], int | None]:

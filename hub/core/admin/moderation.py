@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTION_LABELS",
+    "MAX_ID",
     "QUEUE_ACTIONS",
     "ActionRefused",
     "ReportGroup",
@@ -32,6 +33,8 @@ __all__ = [
     "report_groups",
 ]
 
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit serials on PostgreSQL: a larger number in a URL must not reach the database."""
 QUEUE_ACTIONS = ("hide", "restore", "dismiss", "warn")
 ACTION_LABELS: dict[str, Any] = {
     "hide": _l("Content hidden"),
@@ -87,7 +90,7 @@ async def report_groups(status: str, cursor: int | None, limit: int) -> tuple[li
     if status == "open":
         rows = await Report.raw(_GROUPS_OPEN, "open", cursor or 0, limit + 1).run()
     else:
-        rows = await Report.raw(_GROUPS_HANDLED, "open", cursor or 2**62, limit + 1).run()
+        rows = await Report.raw(_GROUPS_HANDLED, "open", cursor or MAX_ID, limit + 1).run()
     more = len(rows) > limit
     groups = [ReportGroup(r["kind"], int(r["object_id"]), int(r["reports"]), int(r["cursor"])) for r in rows[:limit]]
     if not groups:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
-from hub.core.admin.moderation import QUEUE_ACTIONS, ActionRefused, carry_out, describe, report_groups
+from hub.core.admin.moderation import MAX_ID, QUEUE_ACTIONS, ActionRefused, carry_out, describe, report_groups
 from hub.core.i18n import gettext as _
 from hub.core.moderation.tables import Report
 from hub.core.web.forms import Field, Form
@@ -22,7 +22,7 @@ def action_form() -> Form:
     return Form(
         [
             Field("kind", "kind", max_length=100),
-            Field("object_id", "object", kind="int", min_value=1, max_value=2**62),
+            Field("object_id", "object", kind="int", min_value=1, max_value=MAX_ID),
             Field("action", _("Action"), kind="choice", choices=[(a, a) for a in QUEUE_ACTIONS]),
             Field("reason", _("Reason"), kind="textarea", max_length=2000, min_length=3),
             Field("public_summary", _("Public summary"), required=False, max_length=300),
@@ -33,7 +33,7 @@ def action_form() -> Form:
 
 def _cursor(request: Request[Any, Any, Any]) -> int | None:
     raw = request.query_params.get("after", "")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 19 else None
+    return min(int(raw), MAX_ID) if isinstance(raw, str) and raw.isdigit() and len(raw) < 19 else None
 
 
 class ModerationController(Controller):

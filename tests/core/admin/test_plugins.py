@@ -72,6 +72,7 @@ async def test_plugins_page_lists_plugins_and_failures(client: HubClient, admin:
     assert "brokenplugin" in text and "ImportError: no module named foo" in text
 
 
+@pytest.mark.all_databases
 async def test_disable_hides_pages_and_enable_brings_data_back(
     client: HubClient, anon_client: Any, admin: TestMember, hub: Any
 ) -> None:

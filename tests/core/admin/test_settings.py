@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from hub.core.admin.appearance import contrast_ratio, theme_version
@@ -32,6 +33,7 @@ def _image(fmt: str, size: tuple[int, int] = (800, 400), mode: str = "RGB") -> b
     return out.getvalue()
 
 
+@pytest.mark.all_databases
 async def test_settings_save_and_apply_without_restart(client: HubClient, admin: TestMember, hub: Any) -> None:
     await client.login(admin)
     form = await client.get("/admin/settings")
@@ -107,6 +109,7 @@ async def test_code_of_conduct_page_is_missing_until_written(client: HubClient) 
     assert home.status_code == 200
 
 
+@pytest.mark.all_databases
 async def test_logo_is_validated_reencoded_and_served(client: HubClient, admin: TestMember, hub: Any) -> None:
     await client.login(admin)
     upload = await client.post_form(
