@@ -47,8 +47,9 @@ AUDITED_EVENTS = frozenset(
         "core.plugin_disabled",
     }
 )
-"""Events kept in the security log. Member-management and moderation decisions also go to the
-moderation log (see :mod:`hub.core.admin.hooks`)."""
+"""Events kept in the security log, plus every other ``core.*`` event about a member (one whose
+data has ``member_id``). Member decisions with a reason also go to the moderation log (see
+:mod:`hub.core.admin.hooks`)."""
 
 _SECRET_KEY = re.compile(
     r"(^|[_-])(pass|password|passwd|passphrase|token|secret|hash|key|cookie|session|sid|csrf|otp)([_-]|$)",

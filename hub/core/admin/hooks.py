@@ -21,7 +21,7 @@ MEMBER_PUBLIC_SUMMARY = 300
 async def on_event(hub: Any, event: Event) -> None:
     """Security events go to the audit log; member decisions with a reason to the moderation log."""
     data = dict(event.data)
-    if event.name in AUDITED_EVENTS:
+    if event.name in AUDITED_EVENTS or (event.name.startswith("core.") and "member_id" in data):
         await record_audit(hub, event.name, event.actor_id, data)
     member_id = data.get("member_id")
     reason = data.get("reason")
@@ -40,9 +40,21 @@ async def on_event(hub: Any, event: Event) -> None:
 
 @hookimpl
 def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | None:
-    if slot != "footer" or not hub.site("code_of_conduct"):
+    """Footer links: the code of conduct, the public moderation log (members) and the contact address."""
+    if slot != "footer":
         return None
-    return Markup('<p class="footer-links"><a href="/code-of-conduct">%s</a></p>') % escape(_("Code of conduct"))
+    links = []
+    if hub.site("code_of_conduct"):
+        links.append(Markup('<li><a href="/code-of-conduct">%s</a></li>') % _("Code of conduct"))
+    if actor is not None:
+        links.append(Markup('<li><a href="/moderation-log">%s</a></li>') % _("Moderation log"))
+    contact = hub.site("contact_email")
+    if contact:
+        links.append(Markup('<li><a href="mailto:%s">%s</a></li>') % (contact, _("Contact the organisers")))
+    if not links:
+        return None
+    label = escape(_("About this hub"))
+    return Markup('<ul class="footer-links" aria-label="%s">%s</ul>') % (label, Markup("").join(links))
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -17,6 +18,7 @@ from hub.core.moderation.tables import ModerationAction
 __all__ = ["AuditController", "ModerationLogController", "PublicLogController"]
 
 PAGE_SIZE = 50
+EVENT_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_.]{1,90}")
 
 
 def _before(request: Request[Any, Any, Any]) -> int | None:
@@ -95,7 +97,7 @@ class AuditController(Controller):
     async def audit(self, request: Request[Any, Any, Any]) -> Response[str]:
         hub = request.app.state.hub
         chosen = request.query_params.get("event", "")
-        event = chosen if chosen in AUDITED_EVENTS else ""
+        event = chosen if isinstance(chosen, str) and EVENT_NAME.fullmatch(chosen) else ""
         query = AuditEvent.select(*AuditEvent.all_columns(), AuditEvent.actor.display_name.as_alias("actor_name"))
         if event:
             query = query.where(AuditEvent.event == event)
@@ -114,7 +116,7 @@ class AuditController(Controller):
             {
                 "entries": rows,
                 "event": event,
-                "events": sorted(AUDITED_EVENTS),
+                "events": sorted(AUDITED_EVENTS | ({event} if event else set())),
                 "next_url": f"{base}before={next_before}" if next_before else None,
                 "first_url": base.rstrip("?&") if before else None,
             },

@@ -218,6 +218,23 @@ class SettingsController(Controller):
     async def remove_logo(self, request: Request[Any, Any, Any]) -> Response[str]:
         hub = request.app.state.hub
         actor = await hub.actor(request)
+        if hub.site("logo") is None:
+            hub.flash(request, _("There is no logo to remove."), "info")
+            return redirect(request, "/admin/settings")
+        if (await request.form()).get("confirm") != "yes":
+            return await hub.render(
+                request,
+                "admin/confirm.html",
+                {
+                    "title": _("Remove the logo?"),
+                    "question": _(
+                        "The hub will show its name without a logo. You can upload a logo again at any time."
+                    ),
+                    "action": "/admin/settings/logo/remove",
+                    "button": _("Yes, remove the logo"),
+                    "cancel": "/admin/settings",
+                },
+            )
         async with hub.write():
             await SiteFile.delete().where(SiteFile.purpose == "logo").run()
         await hub.set_site_setting("site.logo", None)

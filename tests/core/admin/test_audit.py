@@ -114,3 +114,18 @@ async def test_denials_and_failed_logins_log_one_safe_line_each(
         assert "secret-password-1" not in line
     assert any("event=login_failed" in line for line in handler.lines)
     assert any(line.startswith("denied: member") and "/admin/audit" in line for line in handler.lines)
+
+
+async def test_other_member_events_are_audited_and_filterable(
+    client: HubClient, admin: TestMember, member: TestMember, hub: Any
+) -> None:
+    await hub.emit("core.member_renamed", admin.id, member_id=member.id, old="A", new="B")
+    await hub.emit("core.something_else", admin.id, detail="not about a member")
+    events = [r["event"] for r in await AuditEvent.select(AuditEvent.event).run()]
+    assert "core.member_renamed" in events and "core.something_else" not in events
+    await client.login(admin)
+    page = await client.get("/admin/audit?event=core.member_renamed")
+    assert page.text.count('class="audit-row"') == 1
+    fragment = await client.get("/admin/audit?event=core.member_renamed", headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and 'class="audit-row"' in fragment.text
+    assert fragment.headers["vary"].startswith("HX-Request")

@@ -199,3 +199,14 @@ async def test_organiser_log_is_paginated(client: HubClient, moderator: TestMemb
     second = await client.get(f"/admin/log?before={cursor}")
     assert "Reason number 3" in second.text and "Reason number 6" not in second.text
     assert (await client.get("/admin/log?before=nonsense")).status_code == 200
+
+
+async def test_queue_answers_htmx_with_just_the_queue(
+    client: HubClient, moderator: TestMember, make_report: Any
+) -> None:
+    await make_report()
+    await client.login(moderator)
+    fragment = await client.get("/admin/moderation", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text and 'action="/admin/moderation/act"' in fragment.text
+    assert 'name="_csrf_token"' in fragment.text

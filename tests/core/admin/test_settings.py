@@ -61,6 +61,10 @@ async def test_settings_save_and_apply_without_restart(client: HubClient, admin:
     # Only the offered languages are in the footer's language menu.
     assert 'value="es"' in home.text and 'value="ar"' not in home.text
 
+    assert 'href="/moderation-log"' in home.text and 'href="mailto:organisers@example.org"' in home.text
+    await client.logout()
+    visitor = await client.get("/")
+    assert 'href="/moderation-log"' not in visitor.text and 'href="/code-of-conduct"' in visitor.text
     coc = await client.get("/code-of-conduct")
     assert coc.status_code == 200 and "<strong>kind</strong>" in coc.text and "<script>" not in coc.text
     assert 'href="/code-of-conduct"' in home.text
@@ -136,7 +140,10 @@ async def test_logo_is_validated_reencoded_and_served(client: HubClient, admin: 
     assert await SiteFile.count().run() == 1
     assert (await client.get(f"/-/logo/{hub.site('logo')['id']}")).headers["content-type"] == "image/jpeg"
 
-    removed = await client.post_form("/admin/settings/logo/remove")
+    asked = await client.post_form("/admin/settings/logo/remove")
+    assert asked.status_code == 200 and "Remove the logo?" in asked.text and 'name="confirm"' in asked.text
+    assert hub.site("logo") is not None and await SiteFile.count().run() == 1
+    removed = await client.post_form("/admin/settings/logo/remove", {"confirm": "yes"})
     assert removed.status_code == 303
     assert hub.site("logo") is None and await SiteFile.count().run() == 0
 
