@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub.core.admin.tables import AuditEvent
@@ -22,6 +22,7 @@ __all__ = [
     "clean_detail",
     "install_log_sanitiser",
     "one_line",
+    "prune_audit",
     "record_audit",
 ]
 
@@ -57,6 +58,8 @@ _SECRET_KEY = re.compile(
 )
 """Key names whose values are never stored: ``password``, ``new_password``, ``reset_token``, ``api_key``…"""
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+AUDIT_RETENTION = timedelta(days=365)
+"""How long security events are kept: long enough to investigate, not forever (data minimisation)."""
 MAX_VALUE = 300
 LOGGERS = ("hub", "hub.security", "hub.plugins", "hub.db", "hub.audit")
 
@@ -126,3 +129,15 @@ def install_log_sanitiser() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, SafeLogFilter) for f in logger.filters):
             logger.addFilter(SafeLogFilter())
+
+
+async def prune_audit(hub: Any, now: datetime) -> int:
+    """Delete security events older than :data:`AUDIT_RETENTION` (idempotent; a daily job)."""
+    async with hub.write():
+        rows = (
+            await AuditEvent.delete()
+            .where(AuditEvent.created_at < now - AUDIT_RETENTION)
+            .returning(AuditEvent.id)
+            .run()
+        )
+    return len(rows)

@@ -3,16 +3,17 @@ from events, the footer link to the code of conduct, and the theme/logo template
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from hub.core.admin.audit import AUDITED_EVENTS, one_line, record_audit
+from hub.core.admin.audit import AUDITED_EVENTS, one_line, prune_audit, record_audit
 from hub.core.admin.public import logo_url, theme_url
 from hub.core.hookspecs import hookimpl
 from hub.core.i18n import gettext as _
 from hub.core.moderation.service import record_action
-from hub.core.types import Event
+from hub.core.types import Event, Job
 
 MEMBER_PUBLIC_SUMMARY = 300
 
@@ -61,3 +62,15 @@ def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | None:
 def prepare_jinja_env(hub: Any, env: Any) -> None:
     env.globals["theme_css_url"] = lambda: theme_url(hub)
     env.globals["logo_url"] = lambda: logo_url(hub)
+
+
+@hookimpl
+def register_jobs(hub: Any) -> list[Job]:
+    return [
+        Job(
+            "core.audit_prune",
+            every=timedelta(days=1),
+            run=prune_audit,
+            description="Delete security-log entries older than a year.",
+        )
+    ]

@@ -129,3 +129,22 @@ async def test_other_member_events_are_audited_and_filterable(
     fragment = await client.get("/admin/audit?event=core.member_renamed", headers={"HX-Request": "true"})
     assert "<html" not in fragment.text and 'class="audit-row"' in fragment.text
     assert fragment.headers["vary"].startswith("HX-Request")
+
+
+async def test_old_security_events_are_pruned_by_a_daily_job(hub: Any, member: TestMember) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from hub.core import hooks as core_hooks
+    from hub.core.admin.audit import AUDIT_RETENTION
+
+    await hub.emit("core.logged_in", member.id, address="10.0.0.1")
+    await hub.emit("core.logged_in", member.id, address="10.0.0.2")
+    old = datetime.now(UTC) - AUDIT_RETENTION - timedelta(days=2)
+    first = await AuditEvent.select(AuditEvent.id).order_by(AuditEvent.id).first().run()
+    await AuditEvent.update({AuditEvent.created_at: old}).where(AuditEvent.id == first["id"]).run()
+    jobs = [job for job in await core_hooks.gather_hook(hub.registry, "register_jobs", hub=hub)]
+    prune = next(job for job in jobs if job.name == "core.audit_prune")
+    now = datetime.now(UTC)
+    assert await prune.run(hub, now) == 1
+    assert await prune.run(hub, now) == 0
+    assert [r["address"] for r in await AuditEvent.select(AuditEvent.address).run()] == ["10.0.0.2"]
