@@ -30,6 +30,14 @@ from hub.core import hooks
 from hub.core.account.data import DataController
 from hub.core.account.routes import AccountController
 from hub.core.account.welcome import WelcomeController
+from hub.core.admin import hooks as admin_hooks
+from hub.core.admin.audit import install_log_sanitiser
+from hub.core.admin.dashboard import DashboardController
+from hub.core.admin.log_routes import AuditController, ModerationLogController, PublicLogController
+from hub.core.admin.moderation_routes import ModerationController
+from hub.core.admin.plugins_routes import PluginsController
+from hub.core.admin.public import PublicSettingsPages
+from hub.core.admin.settings_routes import SettingsController
 from hub.core.auth import hooks as auth_hooks
 from hub.core.auth.permissions import PUBLIC, PermissionRegistry, permission_guard
 from hub.core.auth.ratelimit import RateLimiter
@@ -58,9 +66,11 @@ __all__ = ["build_hub", "create_app"]
 log = logging.getLogger("hub")
 
 CORE_STATIC = Path(__file__).parent / "static"
-CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks))
+CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks), ("core.admin", admin_hooks))
 ACCOUNT_HANDLERS = (RegisterController, ResetController, AccountController, DataController, WelcomeController,
                     MembersAdmin, InvitationsAdmin)  # fmt: skip
+ADMIN_HANDLERS = (DashboardController, SettingsController, PluginsController, ModerationController,
+                  ModerationLogController, AuditController, PublicLogController, PublicSettingsPages)  # fmt: skip
 
 
 class MigrationsPending(RuntimeError):
@@ -72,6 +82,7 @@ def build_hub(
 ) -> Hub:
     """Everything but the web app: used by ``create_app`` and by CLI commands that need the hub."""
     settings = settings or load_settings()
+    install_log_sanitiser()
     registry = PluginRegistry.create(strict=settings.strict_plugins)
     for name, module in CORE_HOOK_MODULES:
         registry.register_core(name, module)
@@ -147,6 +158,7 @@ def _routers(hub: Hub) -> list[Any]:
         ReportController,
         MessagesController,
         *ACCOUNT_HANDLERS,
+        *ADMIN_HANDLERS,
     ]
     handlers.append(
         create_static_files_router(

@@ -44,7 +44,7 @@ log = logging.getLogger("hub")
 
 STATE_TTL_SECONDS = 3.0
 _SITE_KEYS = ("hub_name", "description", "welcome", "contact_email", "registration", "languages",
-              "default_language", "primary_colour", "accent_colour", "code_of_conduct")  # fmt: skip
+              "default_language", "primary_colour", "accent_colour", "code_of_conduct", "logo")  # fmt: skip
 
 
 @dataclass
@@ -291,7 +291,11 @@ class Hub:
             "csrf_token": _csrf_token(request),
             "lang": language,
             "dir": text_direction(language),
-            "languages": [(code, self.catalogues.language_name(code)) for code in self.catalogues.languages],
+            "languages": [
+                (code, self.catalogues.language_name(code))
+                for code in (self.site("languages") or self.catalogues.languages)
+                if code in self.catalogues.by_locale
+            ],
             "current_path": request.url.path,
             "is_htmx": request.headers.get("hx-request") == "true",
         }

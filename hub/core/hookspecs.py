@@ -270,3 +270,16 @@ def notification_delivery(hub: Any, member_id: int, type: str) -> Any:
     Implemented by the core's notification preferences; return ``None`` for "no choice made", and
     the type's default applies. Async: may be. Combined: the first non-``None`` result wins.
     """
+
+
+@hookspec
+def admin_stats(hub: Any) -> Any:
+    """Figures about a plugin's content for the organisers' dashboard at ``/admin/``.
+
+    When: each time an organiser opens the dashboard. Returns: a list of ``(label, number)``
+    tuples, e.g. ``[(_("Notices this month"), 12), (_("Open offers"), 4)]``; ``label`` is
+    translated text, ``number`` an ``int`` or ``float``. Keep it to a few cheap, indexed counts
+    (no ``COUNT(*)`` over a big table without a ``WHERE`` on an indexed column).
+    Async: may be. Combined: grouped under each plugin's name, in load order; a raising plugin
+    is recorded on the plugins page and left out of the dashboard.
+    """

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from hub.core.admin.tables import AuditEvent, SiteFile
 from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
 from hub.core.members.tables import Member
 from hub.core.moderation.tables import ModerationAction, Report
@@ -22,6 +23,8 @@ CORE_TABLES = [
     Report,
     ModerationAction,
     RelayMessage,
+    AuditEvent,
+    SiteFile,
 ]
 
 APP_CONFIG = AppConfig(

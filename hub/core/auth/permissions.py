@@ -92,5 +92,7 @@ async def permission_guard(connection: ASGIConnection[Any, Any, Any, Any], handl
         return
     if actor is None:
         raise LoginRequired()
-    log.info("denied: member %s lacks %s on %s", actor.id, name, connection.url.path)
+    log.info(
+        "denied: member %s lacks %s on %s", actor.id, name, connection.url.path, extra={"event": "permission_denied"}
+    )
     raise PermissionDeniedException()

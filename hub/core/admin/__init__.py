@@ -1,0 +1,1 @@
+"""The organisers' area: settings, plugins, moderation queue and logs, security audit, dashboard."""
