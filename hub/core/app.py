@@ -35,8 +35,12 @@ from hub.core.auth.sessions import DatabaseSessionStore, RedisSessionStore, Sess
 from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations, run_migrations
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
+from hub.core.jobs import hooks as job_hooks
+from hub.core.jobs.scheduler import scheduler_lifespan
 from hub.core.members.service import admin_exists
 from hub.core.moderation.routes import ReportController
+from hub.core.notifications import hooks as notification_hooks
+from hub.core.notifications.routes import NotificationsController, NotificationSettingsController
 from hub.core.piccolo_app import APP_CONFIG as CORE_APP
 from hub.core.plugins import PluginRegistry
 from hub.core.relay import hooks as relay_hooks
@@ -52,7 +56,12 @@ __all__ = ["build_hub", "create_app"]
 log = logging.getLogger("hub")
 
 CORE_STATIC = Path(__file__).parent / "static"
-CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks))
+CORE_HOOK_MODULES = (
+    ("core.auth", auth_hooks),
+    ("core.relay", relay_hooks),
+    ("core.notifications", notification_hooks),
+    ("core.jobs", job_hooks),
+)
 
 
 class MigrationsPending(RuntimeError):
@@ -133,6 +142,7 @@ def _plugin_guard(slug: str) -> Any:
 
 def _routers(hub: Hub) -> list[Any]:
     handlers: list[Any] = [CorePages, AuthController, SetupController, ReportController, MessagesController]
+    handlers += [NotificationsController, NotificationSettingsController]
     handlers.append(
         create_static_files_router(
             path="/static/core",
@@ -240,7 +250,7 @@ def create_app(
         stores=stores,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_upload_bytes + 256 * 1024,
-        lifespan=[lifespan],
+        lifespan=[lifespan, scheduler_lifespan],
         openapi_config=None,
         debug=False,
         state=None,

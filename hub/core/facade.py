@@ -266,7 +266,7 @@ class Hub:
                 nav.append(item)
         nav.sort(key=lambda item: (item.order, str(item.label)))
         slots: dict[str, Markup] = {}
-        for slot in ("head", "banner", "footer"):
+        for slot in ("head", "banner", "footer", "account"):
             parts = await hooks.gather_hook(
                 self.registry, "page_slot", hub=self, slot=slot, request=request, actor=actor
             )

@@ -7,9 +7,10 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
+from hub.core.jobs.tables import JobRun
 from hub.core.members.tables import Member
 from hub.core.moderation.tables import ModerationAction, Report
-from hub.core.notifications.tables import Notification
+from hub.core.notifications.tables import Notification, NotificationPreference, NotificationSettings
 from hub.core.relay.tables import RelayMessage
 
 CORE_TABLES = [
@@ -22,6 +23,9 @@ CORE_TABLES = [
     Report,
     ModerationAction,
     RelayMessage,
+    NotificationPreference,
+    NotificationSettings,
+    JobRun,
 ]
 
 APP_CONFIG = AppConfig(
