@@ -73,7 +73,7 @@ async def test_digest_is_in_the_members_language(hub, make_member, outbox: Outbo
 
 
 async def test_empty_digest_is_skipped(hub, make_member, outbox: Outbox, client) -> None:
-    quiet, reader = await make_member(), await make_member()
+    _quiet, reader = await make_member(), await make_member()
     await hub.notify(reader.id, "garden.harvest", "Beans", url="/garden/")
     await client.login(reader)
     await client.post_form("/notifications/read-all")

@@ -17,7 +17,11 @@ async def remind(hub: Any, now: Any) -> None:
 
     for row in await Member.select(Member.id).where(Member.status == "active").run():
         await hub.notify(
-            row["id"], "repairs.request", "Repair café on Saturday", url="/repairs/", dedupe_key=f"remind:{row['id']}:{now:%Y-%m-%d}"
+            row["id"],
+            "repairs.request",
+            "Repair café on Saturday",
+            url="/repairs/",
+            dedupe_key=f"remind:{row['id']}:{now:%Y-%m-%d}",
         )
 
 
