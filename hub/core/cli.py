@@ -119,6 +119,9 @@ secure_cookies = false
 # database_url = "postgresql://hub@127.0.0.1:5432/hub"
 # redis_url = "redis://127.0.0.1:6379/0"
 # plugins = ["directory", "noticeboard", "skillswap"]
+# Periodic jobs (digest emails, clean-ups) run inside `hub serve`. To run them from cron instead,
+# set this to false and add e.g. `*/10 * * * * cd /path/to/hub && hub jobs run` to the crontab.
+# jobs_in_process = true
 """
 
 

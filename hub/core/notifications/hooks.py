@@ -13,8 +13,9 @@ from hub.core.i18n import lazy_gettext as _l
 from hub.core.members.tables import Member
 from hub.core.notifications.digest import run_digest
 from hub.core.notifications.emails import in_language
-from hub.core.notifications.preferences import stored_delivery
+from hub.core.notifications.preferences import digest_frequencies, member_deliveries, stored_delivery
 from hub.core.notifications.service import UNREAD_CAP, notify, unread_count
+from hub.core.notifications.tables import Notification
 from hub.core.types import Event, Job, NotificationType
 
 __all__ = ["ACCOUNT_SLOT"]
@@ -109,6 +110,31 @@ async def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | N
         return None
     count = await unread_count(actor.id)
     return hub.render_fragment("notifications/bell.html", {"count": count, "cap": UNREAD_CAP})
+
+
+@hookimpl
+async def member_data_export(hub: Any, member_id: int) -> dict[str, Any]:
+    """A member's notifications and choices for "download my data" (rows go with the member: FK cascade)."""
+    notifications = (
+        await Notification.select(
+            Notification.type,
+            Notification.title,
+            Notification.body,
+            Notification.url,
+            Notification.created_at,
+            Notification.read_at,
+            Notification.emailed_at,
+        )
+        .where(Notification.member == member_id)
+        .order_by(Notification.id)
+        .run()
+    )
+    choices = (await member_deliveries([member_id]))[member_id]
+    frequency, _last = (await digest_frequencies([member_id]))[member_id]
+    for row in notifications:
+        for key in ("created_at", "read_at", "emailed_at"):
+            row[key] = row[key].isoformat() if row[key] else None
+    return {"notifications": notifications, "deliveries": choices, "digest": frequency}
 
 
 @hookimpl

@@ -25,3 +25,13 @@ async def test_a_relayed_message_shows_in_the_hub_without_a_second_email(hub, ma
     assert row["type"] == "core.message" and row["url"] == f"/messages/{message_id}"
     assert "Alice Okafor" in row["title"] and row["delivery"] == "hub"
     assert len(outbox.to(bilal.email)) == 1  # only the relay's own email
+
+
+async def test_member_data_export_includes_notifications_and_choices(hub, member) -> None:
+    from hub.core import hooks
+
+    await hub.notify(member.id, "garden.harvest", "Figs", url="/garden/")
+    results = dict(await hooks.gather_hook_by_plugin(hub.registry, "member_data_export", hub=hub, member_id=member.id))
+    exported = results["core.notifications"]
+    assert [n["title"] for n in exported["notifications"]] == ["Figs"]
+    assert exported["digest"] == "daily" and exported["deliveries"] == {}
