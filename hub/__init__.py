@@ -11,7 +11,7 @@ from typing import Any
 from hub.core.auth.permissions import PUBLIC, SIGNED_IN
 from hub.core.hookspecs import hookimpl, hookspec
 from hub.core.plugins import PLUGIN_API_VERSION
-from hub.core.types import Actor, Event, NavItem, Panel, Permission, PluginInfo, SearchHit
+from hub.core.types import Actor, Event, Job, NavItem, NotificationType, Panel, Permission, PluginInfo, SearchHit
 from hub.core.web.forms import Field, Form, FormResult, clean_text
 from hub.core.web.util import redirect, safe_next
 
@@ -26,7 +26,9 @@ __all__ = [
     "Field",
     "Form",
     "FormResult",
+    "Job",
     "NavItem",
+    "NotificationType",
     "Panel",
     "Permission",
     "PluginInfo",

@@ -133,6 +133,7 @@ def hub_settings(tmp_path: Path, database_url: str | None, enabled_plugins: tupl
         languages=("en", "es", "ar"),
         rate_limit_per_minute=100_000,
         allowed_hosts=("testserver.local", "127.0.0.1", "localhost"),
+        jobs_in_process=False,
     )
 
 

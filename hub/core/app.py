@@ -48,9 +48,13 @@ from hub.core.auth.sessions import DatabaseSessionStore, RedisSessionStore, Sess
 from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations, run_migrations
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
+from hub.core.jobs import hooks as job_hooks
+from hub.core.jobs.scheduler import scheduler_lifespan
 from hub.core.members.admin import InvitationsAdmin, MembersAdmin
 from hub.core.members.service import admin_exists
 from hub.core.moderation.routes import ReportController
+from hub.core.notifications import hooks as notification_hooks
+from hub.core.notifications.routes import NotificationsController, NotificationSettingsController
 from hub.core.piccolo_app import APP_CONFIG as CORE_APP
 from hub.core.plugins import PluginRegistry
 from hub.core.relay import hooks as relay_hooks
@@ -66,7 +70,13 @@ __all__ = ["build_hub", "create_app"]
 log = logging.getLogger("hub")
 
 CORE_STATIC = Path(__file__).parent / "static"
-CORE_HOOK_MODULES = (("core.auth", auth_hooks), ("core.relay", relay_hooks), ("core.admin", admin_hooks))
+CORE_HOOK_MODULES = (
+    ("core.auth", auth_hooks),
+    ("core.relay", relay_hooks),
+    ("core.admin", admin_hooks),
+    ("core.notifications", notification_hooks),
+    ("core.jobs", job_hooks),
+)
 ACCOUNT_HANDLERS = (RegisterController, ResetController, AccountController, DataController, WelcomeController,
                     MembersAdmin, InvitationsAdmin)  # fmt: skip
 ADMIN_HANDLERS = (DashboardController, SettingsController, PluginsController, ModerationController,
@@ -159,6 +169,8 @@ def _routers(hub: Hub) -> list[Any]:
         MessagesController,
         *ACCOUNT_HANDLERS,
         *ADMIN_HANDLERS,
+        NotificationsController,
+        NotificationSettingsController,
     ]
     handlers.append(
         create_static_files_router(
@@ -267,7 +279,7 @@ def create_app(
         stores=stores,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_upload_bytes + 256 * 1024,
-        lifespan=[lifespan],
+        lifespan=[lifespan, scheduler_lifespan],
         openapi_config=None,
         debug=False,
         state=None,

@@ -111,6 +111,9 @@ secure_cookies = false
 # database_url = "postgresql://hub@127.0.0.1:5432/hub"
 # redis_url = "redis://127.0.0.1:6379/0"
 # plugins = ["directory", "noticeboard", "skillswap"]
+# Periodic jobs (digest emails, clean-ups) run inside `hub serve`. To run them from cron instead,
+# set this to false and add e.g. `*/10 * * * * cd /path/to/hub && hub jobs run` to the crontab.
+# jobs_in_process = true
 """
 
 
@@ -441,6 +444,58 @@ def makemigrations(app_name: str, desc: str) -> None:
             click.echo(f"Wrote {meta.migration_path}")
 
     run(go())
+
+
+@main.group()
+def jobs() -> None:
+    """Periodic jobs (digests, clean-ups). Run from cron with `hub jobs run` if jobs_in_process = false."""
+
+
+@jobs.command("list")
+def jobs_list() -> None:
+    """Show every declared job, when it last ran and its last error."""
+
+    async def go() -> None:
+        from hub.core.jobs.service import job_states
+
+        async with open_hub() as hub:
+            table = Table(title="Jobs")
+            for column in ("name", "every", "last run", "last error", "description"):
+                table.add_column(column)
+            for job, row in await job_states(hub):
+                last = row["last_run_at"].isoformat(timespec="seconds") if row and row["last_run_at"] else "never"
+                table.add_row(job.name, str(job.every), last, (row or {}).get("last_error") or "", job.description)
+            Console().print(table)
+
+    run(go())
+
+
+@jobs.command("run")
+@click.argument("name", required=False)
+@click.option("--force", is_flag=True, help="Run even if the job is not due yet (never while another run holds it).")
+def jobs_run(name: str | None, force: bool) -> None:
+    """Run every due job once (or just NAME). Safe to run from cron on several machines at once."""
+    configure_logging()
+
+    async def go() -> list[Any]:
+        from datetime import UTC, datetime
+
+        from hub.core.jobs.service import run_due
+
+        async with open_hub() as hub:
+            try:
+                return await run_due(hub, datetime.now(UTC), only=name, force=force)
+            except KeyError:
+                from hub.core.jobs.service import declared_jobs
+
+                known = ", ".join(sorted(await declared_jobs(hub))) or "none"
+                raise click.ClickException(f"No job {name!r}; known jobs: {known}.") from None
+
+    outcomes = run(go())
+    for outcome in outcomes:
+        click.echo(f"{outcome.name}: {outcome.status}{f' ({outcome.error})' if outcome.error else ''}")
+    if any(outcome.status == "failed" for outcome in outcomes):
+        raise SystemExit(1)
 
 
 AsyncCommand = Callable[..., Coroutine[Any, Any, Any]]

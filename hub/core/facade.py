@@ -31,7 +31,7 @@ from hub.core.i18n import Catalogues, current_locale, text_direction
 from hub.core.mail import MailService, OutgoingMail
 from hub.core.plugins import PluginRegistry
 from hub.core.settings import Settings
-from hub.core.types import Actor, Event, NavItem
+from hub.core.types import Actor, Event, Job, NavItem, NotificationType
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -63,6 +63,11 @@ def _csrf_token(request: Request[Any, Any, Any]) -> str:
 
 class Hub:
     """The façade handed to hooks (as ``hub``) and available to handlers as ``request.app.state.hub``."""
+
+    NotificationType = NotificationType
+    """``hub.NotificationType(key, label, description, default_delivery)`` for the ``notification_types`` hook."""
+    Job = Job
+    """``hub.Job(name, every, run)`` for the ``register_jobs`` hook."""
 
     def __init__(
         self,
@@ -266,7 +271,7 @@ class Hub:
                 nav.append(item)
         nav.sort(key=lambda item: (item.order, str(item.label)))
         slots: dict[str, Markup] = {}
-        for slot in ("head", "banner", "footer"):
+        for slot in ("head", "banner", "footer", "account"):
             parts = await hooks.gather_hook(
                 self.registry, "page_slot", hub=self, slot=slot, request=request, actor=actor
             )

@@ -156,7 +156,9 @@ def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Any:
     """Inject content into a named slot of the layout.
 
     Slots: ``head`` (inside ``<head>``), ``banner`` (above the main content, e.g. an urgent
-    notice), ``footer``. Returns: plain ``str`` (escaped) or ``Markup`` (trusted), or ``None``.
+    notice), ``footer``, and ``account`` (the signed-in member's links in the header: return
+    ``<li>`` items; the core's notification bell lives here).
+    Returns: plain ``str`` (escaped) or ``Markup`` (trusted), or ``None``.
     Async: may be. Combined: concatenated in call order.
     """
 

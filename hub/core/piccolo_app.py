@@ -8,9 +8,10 @@ from piccolo.conf.apps import AppConfig
 
 from hub.core.admin.tables import AuditEvent, SiteFile
 from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
+from hub.core.jobs.tables import JobRun
 from hub.core.members.tables import Member
 from hub.core.moderation.tables import ModerationAction, Report
-from hub.core.notifications.tables import Notification
+from hub.core.notifications.tables import Notification, NotificationPreference, NotificationSettings
 from hub.core.relay.tables import RelayMessage
 
 CORE_TABLES = [
@@ -25,6 +26,9 @@ CORE_TABLES = [
     RelayMessage,
     AuditEvent,
     SiteFile,
+    NotificationPreference,
+    NotificationSettings,
+    JobRun,
 ]
 
 APP_CONFIG = AppConfig(

@@ -61,6 +61,8 @@ class Settings:
     smtp_starttls: bool = True
     rate_limit_per_minute: int = 600
     """Requests a single address may make per minute (static files and health are exempt)."""
+    jobs_in_process: bool = True
+    """Run periodic jobs (digests, clean-ups) inside ``hub serve``; set false when cron runs ``hub jobs run``."""
     plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """``[plugins.<slug>]`` tables from ``hub.toml``, handed to each plugin."""
 
@@ -101,6 +103,7 @@ _ENV_KEYS: dict[str, str] = {
     "HUB_SMTP_USERNAME": "smtp_username",
     "HUB_SMTP_PASSWORD": "smtp_password",
     "HUB_RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
+    "HUB_JOBS_IN_PROCESS": "jobs_in_process",
 }
 
 _TOML_KEYS = {f.name for f in fields(Settings)} - {"hub_dir", "plugin_config"}

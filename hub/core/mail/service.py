@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -23,6 +24,9 @@ from hub.core.settings import Settings
 __all__ = ["MailService", "OutgoingMail"]
 
 log = logging.getLogger("hub.mail")
+
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+"""RFC 5322's real line limit: long one-word headers (List-Unsubscribe URLs) must stay unencoded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,7 @@ class MailService:
         self.outbox = settings.resolved_data_dir / "outbox"
 
     def build(self, mail: OutgoingMail) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=MAIL_POLICY)
         message["From"] = f"{self.hub_name} <{self.settings.mail_from}>"
         message["To"] = mail.to
         message["Subject"] = mail.subject.replace("\n", " ").replace("\r", " ")

@@ -1,10 +1,14 @@
-"""Sending a notification: store it once, then deliver it as the member's settings say."""
+"""Sending a notification: store it once, then deliver it as the member's settings say.
+
+Also the in-hub side: the unread count behind the bell, the list, and marking items read.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hub.core import hooks
 from hub.core.members.tables import Member
@@ -14,33 +18,62 @@ from hub.core.types import DELIVERIES, NotificationType
 if TYPE_CHECKING:
     from hub.core.facade import Hub
 
-__all__ = ["declared_types", "notify"]
+__all__ = [
+    "UNREAD_CAP",
+    "declared_types",
+    "delivery_for",
+    "list_notifications",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "unread_count",
+]
 
 log = logging.getLogger("hub.notifications")
 
+UNREAD_CAP = 100
+"""The bell counts at most this many (shown as "99+"), so the query stays cheap for anyone."""
+
 
 async def declared_types(hub: Hub) -> dict[str, NotificationType]:
-    """Every notification type the active plugins declare, by key."""
+    """Every notification type the active plugins (and the core) declare, by key."""
     found: dict[str, NotificationType] = {}
     for slug, result in await hooks.gather_hook_by_plugin(hub.registry, "notification_types", hub=hub):
         for item in result if isinstance(result, list | tuple) else [result]:
             if not isinstance(item, NotificationType) or item.default_delivery not in DELIVERIES:
                 hub.registry.fail(slug, "hook:notification_types", TypeError(f"bad notification type {item!r}"))
                 continue
-            found.setdefault(item.key, item)
+            if item.key in found:
+                hub.registry.fail(slug, "hook:notification_types", ValueError(f"duplicate type {item.key!r}"))
+                continue
+            found[item.key] = item
     return found
 
 
 async def delivery_for(hub: Hub, member_id: int, kind: NotificationType) -> str:
-    """The member's chosen delivery for this type (see ``preferences`` hook), else the type's default."""
+    """The member's chosen delivery for this type (``notification_delivery`` hook), else the type's default."""
     choice = await hooks.call_first(hub.registry, "notification_delivery", hub=hub, member_id=member_id, type=kind.key)
     return choice if choice in DELIVERIES else kind.default_delivery
+
+
+def _is_unique_violation(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE" in str(error).upper()
+    try:
+        from asyncpg.exceptions import UniqueViolationError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return False
+    return isinstance(error, UniqueViolationError)
 
 
 async def notify(
     hub: Hub, member_id: int, type_key: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
 ) -> int | None:
-    """Store a notification and email it now if that is the member's choice; ``None`` if suppressed."""
+    """Store a notification and email it now if that is the member's choice; ``None`` if suppressed.
+
+    With a ``dedupe_key`` the same notification is stored (and emailed) at most once, even when two
+    workers send it at the same moment: the unique key decides.
+    """
     types = await declared_types(hub)
     kind = types.get(type_key)
     if kind is None:
@@ -50,34 +83,110 @@ async def notify(
         return None
     if dedupe_key and await Notification.exists().where(Notification.dedupe_key == dedupe_key).run():
         return None
-    async with hub.write():
-        rows = await Notification.insert(
-            Notification(
-                member=member_id,
-                type=type_key,
-                title=title[:300],
-                body=body,
-                url=url[:500],
-                dedupe_key=dedupe_key,
-                delivery=delivery,
-                created_at=datetime.now(UTC),
-            )
-        ).run()
+    try:
+        async with hub.write():
+            rows = await Notification.insert(
+                Notification(
+                    member=member_id,
+                    type=type_key,
+                    title=title[:300],
+                    body=body,
+                    url=url[:500],
+                    dedupe_key=dedupe_key,
+                    delivery=delivery,
+                    created_at=datetime.now(UTC),
+                )
+            ).run()
+    except Exception as error:
+        if dedupe_key and _is_unique_violation(error):
+            return None
+        raise
     notification_id = int(rows[0]["id"])
     if delivery == "email":
-        await _email_now(hub, notification_id, member_id, title, body, url)
+        await _email_now(hub, notification_id, member_id, kind, title, body, url)
     return notification_id
 
 
-async def _email_now(hub: Hub, notification_id: int, member_id: int, title: str, body: str, url: str) -> None:
-    member = await Member.select(Member.email, Member.status).where(Member.id == member_id).first().run()
+async def _email_now(
+    hub: Hub, notification_id: int, member_id: int, kind: NotificationType, title: str, body: str, url: str
+) -> None:
+    from hub.core.notifications.emails import send_immediate_mail
+
+    member = (
+        await Member.select(Member.id, Member.email, Member.status, Member.language)
+        .where(Member.id == member_id)
+        .first()
+        .run()
+    )
     if member is None or member["status"] != "active":
         return
-    link = f"{hub.base_url}{url}" if url.startswith("/") else url
-    text = "\n\n".join(part for part in (title, body, link) if part)
-    await hub.send_mail(member["email"], title, text)
+    await send_immediate_mail(hub, member, kind, title, body, url)
     await (
         Notification.update({Notification.emailed_at: datetime.now(UTC)})
         .where(Notification.id == notification_id)
         .run()
     )
+
+
+async def unread_count(member_id: int) -> int:
+    """Unread notifications, capped at ``UNREAD_CAP``: one query on the (member, read_at) index."""
+    rows = await Notification.raw(
+        "SELECT COUNT(*) AS unread FROM (SELECT 1 FROM hub_notification "
+        "WHERE member = {} AND read_at IS NULL LIMIT {}) AS capped",
+        member_id,
+        UNREAD_CAP,
+    ).run()
+    return int(rows[0]["unread"]) if rows else 0
+
+
+async def list_notifications(member_id: int, before: int | None, limit: int) -> list[dict[str, Any]]:
+    """The member's notifications, newest first, keyset-paginated by id (``limit + 1`` rows to see a next page)."""
+    where: Any = Notification.member == member_id
+    if before is not None:
+        where = where & (Notification.id < before)
+    return await (
+        Notification.select(
+            Notification.id,
+            Notification.type,
+            Notification.title,
+            Notification.body,
+            Notification.url,
+            Notification.created_at,
+            Notification.read_at,
+        )
+        .where(where)
+        .order_by(Notification.id, ascending=False)
+        .limit(limit + 1)
+        .run()
+    )
+
+
+async def mark_read(hub: Hub, member_id: int, notification_id: int) -> bool:
+    """Mark one of the member's own notifications read; ``False`` if it is not theirs (or gone)."""
+    async with hub.write():
+        rows = await (
+            Notification.update({Notification.read_at: datetime.now(UTC)})
+            .where(
+                (Notification.id == notification_id)
+                & (Notification.member == member_id)
+                & Notification.read_at.is_null()
+            )
+            .returning(Notification.id)
+            .run()
+        )
+        if rows:
+            return True
+        return bool(
+            await Notification.exists()
+            .where((Notification.id == notification_id) & (Notification.member == member_id))
+            .run()
+        )
+
+
+async def mark_all_read(hub: Hub, member_id: int) -> None:
+    async with hub.write():
+        await (
+            Notification.update({Notification.read_at: datetime.now(UTC)})
+            .where((Notification.member == member_id) & Notification.read_at.is_null())
+            .run()
+        )

@@ -1,0 +1,1 @@
+"""Notifications, digests, unsubscribe links and the periodic jobs runner."""

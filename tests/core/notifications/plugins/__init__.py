@@ -1,0 +1,1 @@
+"""Two tiny plugins that send notifications, for the digest tests."""

@@ -1,0 +1,1 @@
+"""A test plugin with its own Spanish catalogue."""
