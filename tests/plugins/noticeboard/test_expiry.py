@@ -44,7 +44,9 @@ async def test_no_expiry_choice_and_category_default(client, hub, member) -> Non
 async def test_organisers_set_category_expiry(client, anon_client, moderator, member) -> None:
     await anon_client.login(member)
     assert (await anon_client.get("/noticeboard/categories")).status_code == 403
-    assert (await anon_client.post_form("/noticeboard/categories", {"name": "Pets", "default_expiry_days": "5"})).status_code == 403
+    assert (
+        await anon_client.post_form("/noticeboard/categories", {"name": "Pets", "default_expiry_days": "5"})
+    ).status_code == 403
     await client.login(moderator)
     page = await client.get("/noticeboard/categories")
     assert page.status_code == 200 and "Free to a good home" in page.text
@@ -54,7 +56,9 @@ async def test_organisers_set_category_expiry(client, anon_client, moderator, me
     assert pets["default_expiry_days"] == 5
     bad = await client.post_form("/noticeboard/categories", {"name": "Pets", "default_expiry_days": "-1"})
     assert bad.status_code == 400 and await Category.count().run() == 7
-    renamed = await client.post_form(f"/noticeboard/categories/{pets['id']}", {"name": "Pets & animals", "default_expiry_days": "0"})
+    renamed = await client.post_form(
+        f"/noticeboard/categories/{pets['id']}", {"name": "Pets & animals", "default_expiry_days": "0"}
+    )
     assert renamed.status_code == 303
     pets = await Category.select().where(Category.id == pets["id"]).first().run()
     assert pets["name"] == "Pets & animals" and pets["default_expiry_days"] == 0

@@ -182,7 +182,9 @@ async def test_new_member_limits(client, hub, member) -> None:
     assert fourth.status_code == 400 and "3 notices a day" in fourth.text
     assert await Post.count().run() == 3
     await _age(member.id)
-    later = await client.post_form("/noticeboard/new", await _form(body="[a](https://a.example) [b](https://b.example)"))
+    later = await client.post_form(
+        "/noticeboard/new", await _form(body="[a](https://a.example) [b](https://b.example)")
+    )
     assert later.status_code == 303
 
 

@@ -118,13 +118,22 @@ async def test_report_and_moderate_posts_and_replies(client, hub, make_member, m
     from hub.core.types import Actor
 
     mod = Actor(id=organiser.id, display_name="o", email=organiser.email, role="moderator", status="active")
-    assert await plugin.moderate(hub=hub, kind="noticeboard.reply", object_id=reply_id, action="hide", actor=mod, reason="spam")
+    assert await plugin.moderate(
+        hub=hub, kind="noticeboard.reply", object_id=reply_id, action="hide", actor=mod, reason="spam"
+    )
     assert "Buy now!!!" not in (await client.get(f"/noticeboard/{post_id}")).text
-    assert await plugin.moderate(hub=hub, kind="noticeboard.post", object_id=post_id, action="hide", actor=mod, reason="spam")
+    assert await plugin.moderate(
+        hub=hub, kind="noticeboard.post", object_id=post_id, action="hide", actor=mod, reason="spam"
+    )
     assert (await client.get(f"/noticeboard/{post_id}")).status_code == 404
     seen = await plugin.moderation_object(hub=hub, kind="noticeboard.post", object_id=post_id, viewer=mod)
     assert seen is not None and seen.hidden and seen.author_id == author.id
-    assert await plugin.moderate(hub=hub, kind="noticeboard.post", object_id=post_id, action="restore", actor=mod, reason="")
+    assert await plugin.moderate(
+        hub=hub, kind="noticeboard.post", object_id=post_id, action="restore", actor=mod, reason=""
+    )
     assert (await client.get(f"/noticeboard/{post_id}")).status_code == 200
-    assert await plugin.moderate(hub=hub, kind="other.thing", object_id=post_id, action="hide", actor=mod, reason="") is None
+    assert (
+        await plugin.moderate(hub=hub, kind="other.thing", object_id=post_id, action="hide", actor=mod, reason="")
+        is None
+    )
     assert await ModerationAction.count().run() == 0  # the core logs moderate() decisions itself
