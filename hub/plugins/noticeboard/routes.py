@@ -539,6 +539,9 @@ async def extend(request: Req, post_id: FromPath[int]) -> Response[str]:
     hub, actor, row = await _editable_post(request, post_id)
     if row["status"] != "open":
         raise NotFoundException()
+    if row["expires_at"] is None:
+        hub.flash(request, _("This notice has no expiry: it stays up until you take it down."), "info")
+        return redirect(request, _post_url(post_id))
     category = await Category.select(Category.default_expiry_days).where(Category.id == row["category"]).first().run()
     days = int(category["default_expiry_days"]) if category else 0
     expires = expiry_for(days or 30, now())
