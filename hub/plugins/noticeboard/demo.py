@@ -154,6 +154,12 @@ async def _drop_search_index(hub: Any) -> None:
 
 
 async def _build_search_index(hub: Any) -> None:
+    """Index everything inserted in one pass, then refresh the planner's statistics."""
+    await _index_text(hub)
+    await hub.engine.run_ddl("ANALYZE noticeboard_post")
+
+
+async def _index_text(hub: Any) -> None:
     if hub.engine.engine_type == "sqlite":
         await hub.engine.run_ddl("INSERT INTO noticeboard_post_fts(noticeboard_post_fts) VALUES ('rebuild')")
         await hub.engine.run_ddl(

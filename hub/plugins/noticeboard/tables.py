@@ -24,23 +24,27 @@ class Category(Table, tablename="noticeboard_category"):
 
 
 class Post(Table, tablename="noticeboard_post"):
-    """A notice. ``author`` is NULL once its writer left the hub ("former member")."""
+    """A notice. ``author`` is NULL once its writer left the hub ("former member").
+
+    The board's indexes are composite, in the board's order, and created in migration 0002:
+    (pinned, created_at, id), (category, pinned, created_at, id), (area_key, pinned, created_at, id).
+    """
 
     id = Serial(primary_key=True)
-    category: ForeignKey[Any] = ForeignKey(Category, on_delete=OnDelete.restrict, index=True)
+    category: ForeignKey[Any] = ForeignKey(Category, on_delete=OnDelete.restrict)
     author: ForeignKey[Any] = ForeignKey(Member, null=True, default=None, on_delete=OnDelete.set_null, index=True)
     on_behalf_of = Varchar(length=100, default="")
     """Set when an organiser posts for a member who is not online."""
     title = Varchar(length=150)
     body = Text(default="")
     area = Varchar(length=80, default="")
-    area_key = Varchar(length=80, default="", index=True)
+    area_key = Varchar(length=80, default="")
     """``area`` folded to lower case, for the area filter."""
     audience = Varchar(length=10, default="public")
     """``public`` (anyone on the web) or ``members`` (signed-in members only)."""
     image_name = Varchar(length=64, null=True, default=None)
     image_alt = Varchar(length=300, default="")
-    status = Varchar(length=10, default="open", index=True)
+    status = Varchar(length=10, default="open")
     """``open`` or ``done``."""
     outcome = Varchar(length=10, default="")
     """``done``, ``found`` or ``taken`` once closed."""

@@ -1,8 +1,8 @@
-"""Full-text search and the board's keyset-ordering index.
+"""Full-text search and the board's keyset-ordering indexes.
 
 SQLite: an external-content FTS5 table kept in sync by triggers. PostgreSQL: a GIN index on the
-same ``to_tsvector('simple', …)`` expression the search query uses. Both: an index on
-(pinned, created_at, id), the order the board pages through.
+same ``to_tsvector('simple', …)`` expression the search query uses. Both: indexes in the order the
+board pages through, (pinned, created_at, id), alone and after the category and area filters.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -32,6 +32,8 @@ POSTGRES_FORWARDS = [
 ]
 COMMON_FORWARDS = [
     "CREATE INDEX IF NOT EXISTS noticeboard_post_board_order ON noticeboard_post (pinned, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS noticeboard_post_category_order ON noticeboard_post (category, pinned, created_at, id)",
+    "CREATE INDEX IF NOT EXISTS noticeboard_post_area_order ON noticeboard_post (area_key, pinned, created_at, id)",
 ]
 
 
