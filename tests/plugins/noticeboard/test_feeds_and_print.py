@@ -40,7 +40,11 @@ async def test_print_page_shows_this_week_grouped(client, member, make_post) -> 
     await make_post(member.id, "Last month's notice", created_at=now() - timedelta(days=30))
     page = await client.get("/noticeboard/print")
     assert page.status_code == 200
-    assert "size: A4" in page.text and page.text.count("<h1") == 1
+    assert '<link rel="stylesheet" href="/static/noticeboard/noticeboard.css">' in page.text
+    assert "<style" not in page.text  # the CSP allows no inline styles
+    css = await client.get("/static/noticeboard/noticeboard.css")
+    assert css.status_code == 200 and "size: A4" in css.text
+    assert page.text.count("<h1") == 1
     assert "Fresh notice" in page.text and "Free to a good home" in page.text
     assert "Last month's notice" not in page.text
 

@@ -255,3 +255,23 @@ async def test_members_cannot_claim_to_post_on_behalf(client, member) -> None:
     post_id = int(created.headers["location"].rsplit("/", 1)[1])
     row = await Post.select(Post.on_behalf_of).where(Post.id == post_id).first().run()
     assert row["on_behalf_of"] == ""
+
+
+async def test_every_page_has_one_heading_and_a_title(client, moderator, make_post) -> None:
+    post_id = await make_post(moderator.id, "Heading check", image_name=None)
+    await client.login(moderator)
+    for url in (
+        "/noticeboard/",
+        "/noticeboard/new",
+        f"/noticeboard/{post_id}",
+        f"/noticeboard/{post_id}/edit",
+        f"/noticeboard/{post_id}/delete",
+        "/noticeboard/mine",
+        "/noticeboard/archive",
+        "/noticeboard/print",
+        "/noticeboard/categories",
+    ):
+        page = await client.get(url)
+        assert page.status_code == 200, url
+        assert page.text.count("<h1") == 1, url
+        assert "<title>" in page.text and "<title> ·" not in page.text, url

@@ -20,7 +20,7 @@ async def test_htmx_reply_returns_the_new_reply_only(client, make_member, make_p
     assert response.status_code == 200
     reply = await Reply.select().first().run()
     assert reply["author"] == neighbour.id and reply["post"] == post_id
-    assert f'id="reply-{reply["id"]}"' in response.text and "data-focus" in response.text
+    assert f'id="reply-{reply["id"]}"' in response.text and "autofocus" in response.text
     assert "Can I come at six?" in response.text and "<h1" not in response.text
     assert 'id="reply-form"' in response.text and 'hx-swap-oob="true"' in response.text
     notes = await Notification.select().where(Notification.type == "noticeboard.reply").run()
