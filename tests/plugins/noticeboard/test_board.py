@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from hub.core.db import count_queries
 from hub.plugins.noticeboard.service import now
 from hub.plugins.noticeboard.tables import Visit
@@ -22,7 +20,6 @@ async def test_pinned_first_then_newest(client, member, make_post) -> None:
     assert {older, pinned, newer}
 
 
-@pytest.mark.all_databases
 async def test_keyset_pages_walk_every_notice_once(client, member, make_post) -> None:
     base = now() - timedelta(days=2)
     titles = []
@@ -58,7 +55,6 @@ async def test_bad_cursor_shows_the_first_page(client, member, make_post) -> Non
     assert page.status_code == 200 and "Still here" in page.text
 
 
-@pytest.mark.all_databases
 async def test_filters_by_category_and_area(client, member, make_post) -> None:
     await make_post(member.id, "Ladder wanted", category="wanted", area="Riverside")
     await make_post(member.id, "Sofa free", category="free", area="Old Town")
@@ -68,7 +64,6 @@ async def test_filters_by_category_and_area(client, member, make_post) -> None:
     assert "Sofa free" in area.text and "Ladder wanted" not in area.text
 
 
-@pytest.mark.all_databases
 async def test_full_text_search_follows_edits_and_deletes(client, hub, member, make_post) -> None:
     from hub.plugins.noticeboard.tables import Post
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from hub.plugins.noticeboard import plugin
 from hub.plugins.noticeboard.demo import create_demo_notices
 from hub.plugins.noticeboard.tables import Post, Reply
@@ -21,7 +19,6 @@ async def test_small_demo_data(hub, make_member) -> None:
     assert {row["audience"] for row in await Post.select(Post.audience).run()} == {"public", "members"}
 
 
-@pytest.mark.all_databases
 async def test_bulk_demo_path_rebuilds_the_search_index(client, hub, make_member, make_post) -> None:
     member = await make_member()
     assert await create_demo_notices(hub, 6_000, lambda *a, **k: None) == 6_000

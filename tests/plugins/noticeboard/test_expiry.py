@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from hub.core.notifications.tables import Notification
 from hub.plugins.noticeboard import plugin
 from hub.plugins.noticeboard.jobs import send_expiry_reminders
@@ -64,7 +62,6 @@ async def test_organisers_set_category_expiry(client, anon_client, moderator, me
     assert pets["name"] == "Pets & animals" and pets["default_expiry_days"] == 0
 
 
-@pytest.mark.all_databases
 async def test_reminder_job_is_idempotent_and_follows_extensions(hub, member, make_post) -> None:
     at = now()
     due = await make_post(member.id, "Ladder to lend", expires_at=at + timedelta(days=1))

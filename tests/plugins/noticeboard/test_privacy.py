@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from hub.core import hooks
 from hub.plugins.noticeboard import plugin
 from hub.plugins.noticeboard.tables import Post, Reply
@@ -30,7 +28,6 @@ async def _everywhere(client, post_id: int) -> dict[str, str]:
     return pages
 
 
-@pytest.mark.all_databases
 async def test_members_only_notices_never_leak_to_visitors(client, hub, member, make_post, tmp_path) -> None:
     post_id = await make_post(member.id, SECRET, "Members only, please", audience="members", area="Riverside")
     await make_post(member.id, "Public jumble sale", "Everyone welcome", area="Riverside")
@@ -73,7 +70,6 @@ async def test_hidden_notices_only_for_organisers_and_author(client, anon_client
     assert (await anon_client.get(f"/noticeboard/{post_id}")).status_code == 200
 
 
-@pytest.mark.all_databases
 async def test_export_and_erase(client, hub, make_member, make_post) -> None:
     leaver, neighbour = await make_member(name="Leaving Lou"), await make_member()
     lonely = await make_post(leaver.id, "Nobody answered")

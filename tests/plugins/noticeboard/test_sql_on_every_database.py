@@ -3,7 +3,8 @@
 The HTTP fixtures start the app's lifespan in the test client's own event loop thread; a
 PostgreSQL pool opened there cannot be used from the test's loop. These tests therefore build the
 hub in the test's loop and call the plugin's functions directly: migrations (FTS5 / GIN), keyset
-pages, filters, search, the reminder job, erasure and the bulk demo path.
+pages, filters, search, the reminder job, erasure and the bulk demo path. (The HTTP tests run on
+SQLite; mark them ``all_databases`` once the client fixture keeps one event loop.)
 """
 
 from __future__ import annotations
