@@ -1,0 +1,281 @@
+"""Reading the board: who may see what, keyset pages, search and expiry rules.
+
+Every list (board, search, feeds, panels, print page, profile section) goes through
+:func:`visible_condition`, so members-only and hidden notices are filtered in one place.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+from piccolo.query.base import Query
+
+from hub.core.i18n import lazy_gettext as _l
+from hub.core.types import Actor
+from hub.plugins.noticeboard.tables import Category, Post, Reply
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "BoardFilter",
+    "BoardPage",
+    "board_page",
+    "can_edit",
+    "can_see",
+    "expiry_for",
+    "fetch_post",
+    "is_organiser",
+    "now",
+    "post_columns",
+    "seed_categories",
+    "visible_condition",
+]
+
+DEFAULT_CATEGORIES: tuple[tuple[str, Any, int], ...] = (
+    ("notices", _l("Notices"), 30),
+    ("wanted", _l("Wanted"), 30),
+    ("free", _l("Free to a good home"), 14),
+    ("lost-found", _l("Lost & found"), 30),
+    ("local-news", _l("Local news"), 14),
+    ("urgent", _l("Urgent"), 7),
+)
+MAX_SEARCH_TERMS = 8
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_organiser(actor: Actor | None) -> bool:
+    return actor is not None and actor.status == "active" and actor.is_moderator
+
+
+def can_see(post: dict[str, Any], actor: Actor | None) -> bool:
+    """Audience and hiding rules for one notice (expiry is shown, not hidden, on its own page)."""
+    if is_organiser(actor):
+        return True
+    if post["audience"] != "public" and (actor is None or actor.status != "active"):
+        return False
+    return not post["hidden"] or (actor is not None and post["author"] == actor.id)
+
+
+def can_edit(post: dict[str, Any], actor: Actor | None) -> bool:
+    """Only the author or an organiser edits, closes, extends or deletes a notice."""
+    if actor is None or actor.status != "active":
+        return False
+    return is_organiser(actor) or (post["author"] is not None and post["author"] == actor.id)
+
+
+def visible_condition(
+    actor: Actor | None, at: datetime, *, include_expired: bool = False, public_only: bool = True
+) -> Any:
+    """The WHERE clause for notices on the board for this actor: open, not hidden, in audience.
+
+    ``public_only=False`` skips the audience rule, for callers that filter per viewer afterwards.
+    """
+    condition = Post.hidden.eq(False) & (Post.status == "open")
+    if public_only and (actor is None or actor.status != "active"):
+        condition &= Post.audience == "public"
+    if not include_expired:
+        condition &= Post.expires_at.is_null() | (Post.expires_at > at)
+    return condition
+
+
+def post_columns() -> list[Any]:
+    """Columns for showing notices, with the category and author joined (never N+1)."""
+    return [
+        Post.id,
+        Post.title,
+        Post.body,
+        Post.area,
+        Post.audience,
+        Post.author,
+        Post.on_behalf_of,
+        Post.image_name,
+        Post.image_alt,
+        Post.status,
+        Post.outcome,
+        Post.hidden,
+        Post.pinned,
+        Post.urgent,
+        Post.replies_open,
+        Post.created_at,
+        Post.edited_at,
+        Post.expires_at,
+        Post.closed_at,
+        Post.category,
+        Post.category.name.as_alias("category_name"),
+        Post.category.slug.as_alias("category_slug"),
+        Post.author.display_name.as_alias("author_name"),
+    ]
+
+
+async def fetch_post(post_id: int) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await Post.select(*post_columns()).where(Post.id == post_id).first().run()
+    return row
+
+
+async def seed_categories() -> int:
+    """Add the default categories that are missing (idempotent: runs at every start)."""
+    existing = {row["slug"] for row in await Category.select(Category.slug).run()}
+    missing = [
+        Category(slug=slug, name=str(name), default_expiry_days=days, position=index)
+        for index, (slug, name, days) in enumerate(DEFAULT_CATEGORIES)
+        if slug not in existing
+    ]
+    if missing:
+        await Category.insert(*missing).run()
+    return len(missing)
+
+
+def expiry_for(days: int, start: datetime) -> datetime | None:
+    return None if days <= 0 else start + timedelta(days=days)
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(query: str) -> list[str]:
+    return _WORD.findall(query.lower())[:MAX_SEARCH_TERMS]
+
+
+def search_condition(engine_type: str, query: str) -> Any | None:
+    """A WHERE clause matching ``query`` as words (all must match); ``None`` when no words."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if engine_type == "sqlite":
+        match = " ".join(f'"{term}"*' for term in terms)
+        return WhereRaw(
+            "noticeboard_post.id IN (SELECT rowid FROM noticeboard_post_fts WHERE noticeboard_post_fts MATCH {})",
+            match,
+        )
+    return WhereRaw(
+        "to_tsvector('simple', coalesce(noticeboard_post.title, '') || ' ' || coalesce(noticeboard_post.body, '')"
+        " || ' ' || coalesce(noticeboard_post.area, '')) @@ to_tsquery('simple', {})",
+        " & ".join(f"{term}:*" for term in terms),
+    )
+
+
+# -- keyset pages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    pinned: bool
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{int(self.pinned)}|{self.created_at.isoformat()}|{self.id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor | None:
+        """A cursor from a query string, or ``None`` when it is malformed (then page one is shown)."""
+        if not token or len(token) > 200:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            pinned, created, ident = raw.split("|")
+            when = datetime.fromisoformat(created)
+            if when.tzinfo is None or pinned not in ("0", "1"):
+                return None
+            return cls(pinned == "1", when, int(ident))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+
+
+def after_cursor(cursor: Cursor) -> Any:
+    """(pinned, created_at, id) < cursor, in the board's descending order, without OFFSET."""
+    older: Any = (Post.created_at < cursor.created_at) | (
+        (Post.created_at == cursor.created_at) & (Post.id < cursor.id)
+    )
+    if cursor.pinned:
+        return Post.pinned.eq(False) | (Post.pinned.eq(True) & older)
+    return Post.pinned.eq(False) & older
+
+
+@dataclass(frozen=True, slots=True)
+class BoardFilter:
+    category_id: int | None = None
+    area: str = ""
+    query: str = ""
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPage:
+    posts: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+async def board_page(
+    engine_type: str,
+    actor: Actor | None,
+    filters: BoardFilter,
+    cursor: Cursor | None,
+    size: int,
+    at: datetime | None = None,
+) -> BoardPage:
+    """One page of the board in one query: pinned first, newest first, ``size + 1`` rows to see a next page."""
+    at = at or now()
+    condition = visible_condition(actor, at)
+    if filters.category_id is not None:
+        condition &= Post.category == filters.category_id
+    if filters.area:
+        condition &= Post.area_key == filters.area.lower()
+    if filters.since is not None:
+        condition &= Post.created_at > filters.since
+    if filters.query:
+        matcher = search_condition(engine_type, filters.query)
+        if matcher is None:
+            return BoardPage([], None)
+        condition &= matcher
+    if cursor is not None:
+        condition &= after_cursor(cursor)
+    query: Query[Any, Any] = (
+        Post.select(*post_columns())
+        .where(condition)
+        .order_by(Post.pinned, Post.created_at, Post.id, ascending=False)
+        .limit(size + 1)
+    )
+    rows: list[dict[str, Any]] = await query.run()
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = Cursor(bool(last["pinned"]), last["created_at"], last["id"]).encode()
+    return BoardPage(rows, next_cursor)
+
+
+async def reply_rows(post_id: int, actor: Actor | None) -> list[dict[str, Any]]:
+    """A notice's replies, hidden ones only for organisers and their authors."""
+    condition: Any = Reply.post == post_id
+    if not is_organiser(actor):
+        visible: Any = Reply.hidden.eq(False)
+        if actor is not None:
+            visible |= Reply.author == actor.id
+        condition &= visible
+    rows: list[dict[str, Any]] = (
+        await Reply.select(
+            Reply.id,
+            Reply.body,
+            Reply.author,
+            Reply.hidden,
+            Reply.created_at,
+            Reply.author.display_name.as_alias("author_name"),
+        )
+        .where(condition)
+        .order_by(Reply.id)
+        .limit(500)
+        .run()
+    )
+    return rows
