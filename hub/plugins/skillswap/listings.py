@@ -99,7 +99,7 @@ async def listing_page(
     if filters.tag:
         query = query.where(Listing.tags.like(f"%,{_escape_like(filters.tag)},%"))
     if filters.area:
-        query = query.where(Listing.area.ilike(_escape_like(filters.area)))
+        query = query.where(contains_ci(Listing.area, _escape_like(filters.area)))
     if after is not None:
         rows = list(await query.where(Listing.id > after).order_by(Listing.id).limit(size + 1).run())
         more_newer = len(rows) > size
@@ -114,6 +114,13 @@ async def listing_page(
     older = rows[-1]["id"] if rows and more else None
     newer = rows[0]["id"] if rows and before is not None else None
     return rows, older, newer
+
+
+def contains_ci(column: Any, pattern: str) -> Any:
+    """Case-insensitive LIKE: ILIKE on PostgreSQL; SQLite's LIKE already ignores ASCII case."""
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    return column.like(pattern) if isinstance(column._meta.table._meta.db, SQLiteEngine) else column.ilike(pattern)
 
 
 def _escape_like(text: str) -> str:

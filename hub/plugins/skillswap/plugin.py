@@ -21,7 +21,7 @@ from hub.core.i18n import lazy_gettext as _l
 from hub.core.types import Job, NotificationType, ReportedObject
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.categories import ensure_default_categories
-from hub.plugins.skillswap.listings import utcnow
+from hub.plugins.skillswap.listings import contains_ci, utcnow
 from hub.plugins.skillswap.tables import ALL_TABLES, Exchange, Listing, ThankYou
 
 PLUGIN = PluginInfo(
@@ -188,7 +188,7 @@ async def search(hub: Any, query: str, actor: Any, limit: int) -> list[SearchHit
         await Listing.select(Listing.id, Listing.kind, Listing.title, Listing.body, Listing.created_at)
         .where(
             Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > utcnow(),
-            Listing.title.ilike(pattern) | Listing.body.ilike(pattern) | Listing.tags.ilike(pattern),
+            contains_ci(Listing.title, pattern) | contains_ci(Listing.body, pattern) | contains_ci(Listing.tags, pattern),
         )
         .order_by(Listing.id, ascending=False)
         .limit(limit)

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from hub import redirect
 from hub.core.i18n import gettext as _
@@ -78,7 +79,7 @@ async def add_category(request: Request[Any, Any, Any]) -> Response[str]:
 
 
 @post("/coordinate/categories/{category_id:int}", name="skillswap:category_edit", opt=PERM)
-async def edit_category(request: Request[Any, Any, Any], category_id: int) -> Response[str]:
+async def edit_category(request: Request[Any, Any, Any], category_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     if not await Category.exists().where(Category.id == category_id).run():
         raise NotFoundException()

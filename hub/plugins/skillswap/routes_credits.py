@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from hub import redirect
 from hub.core.i18n import gettext as _
@@ -62,7 +63,7 @@ async def my_statement(request: Request[Any, Any, Any]) -> Response[str]:
 
 
 @get("/credits/{member_id:int}", name="skillswap:member_statement", opt={"permission": "skillswap.respond"})
-async def member_statement(request: Request[Any, Any, Any], member_id: int) -> Response[str]:
+async def member_statement(request: Request[Any, Any, Any], member_id: FromPath[int]) -> Response[str]:
     credits_on(request)
     actor = await require_actor(request)
     if actor.id != member_id and not is_coordinator(actor):

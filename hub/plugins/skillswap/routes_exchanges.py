@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
 
 from hub import redirect
 from hub.core.i18n import gettext as _
@@ -84,13 +85,13 @@ async def _page(
 
 
 @get("/exchanges/{exchange_id:int}", name="skillswap:exchange", opt={"permission": "skillswap.respond"})
-async def show(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def show(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     row, actor = await _party(request, exchange_id, coordinator_ok=True)
     return await _page(request, row, actor)
 
 
 @post("/exchanges/{exchange_id:int}/accept", name="skillswap:accept", opt={"permission": "skillswap.respond"})
-async def accept(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def accept(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     result = exchange_details_form.validate(await request.form())
@@ -111,7 +112,7 @@ async def accept(request: Request[Any, Any, Any], exchange_id: int) -> Response[
 
 
 @post("/exchanges/{exchange_id:int}/details", name="skillswap:details", opt={"permission": "skillswap.respond"})
-async def details(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def details(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     result = exchange_details_form.validate(await request.form())
@@ -124,7 +125,7 @@ async def details(request: Request[Any, Any, Any], exchange_id: int) -> Response
 
 
 @post("/exchanges/{exchange_id:int}/done", name="skillswap:done", opt={"permission": "skillswap.respond"})
-async def done(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def done(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     result = DONE_FORM.validate(await request.form())
@@ -142,7 +143,7 @@ async def done(request: Request[Any, Any, Any], exchange_id: int) -> Response[st
 
 
 @post("/exchanges/{exchange_id:int}/confirm", name="skillswap:confirm", opt={"permission": "skillswap.respond"})
-async def confirm(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def confirm(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     try:
@@ -169,13 +170,13 @@ async def _simple_form(
 
 
 @get("/exchanges/{exchange_id:int}/cancel", name="skillswap:cancel_form", opt={"permission": "skillswap.respond"})
-async def cancel_form(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def cancel_form(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     row, _actor = await _party(request, exchange_id)
     return await _simple_form(request, "skillswap/cancel.html", row)
 
 
 @post("/exchanges/{exchange_id:int}/cancel", name="skillswap:cancel", opt={"permission": "skillswap.respond"})
-async def cancel(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def cancel(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     result = CANCEL_FORM.validate(await request.form())
@@ -196,7 +197,7 @@ async def cancel(request: Request[Any, Any, Any], exchange_id: int) -> Response[
 
 
 @get("/exchanges/{exchange_id:int}/thanks", name="skillswap:thanks_form", opt={"permission": "skillswap.respond"})
-async def thanks_form(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def thanks_form(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     row, _actor = await _party(request, exchange_id)
     if row["status"] != "confirmed":
         raise NotFoundException()
@@ -204,7 +205,7 @@ async def thanks_form(request: Request[Any, Any, Any], exchange_id: int) -> Resp
 
 
 @post("/exchanges/{exchange_id:int}/thanks", name="skillswap:thanks", opt={"permission": "skillswap.respond"})
-async def thanks(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def thanks(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)
     if row["status"] != "confirmed":
@@ -229,13 +230,13 @@ async def thanks(request: Request[Any, Any, Any], exchange_id: int) -> Response[
 
 
 @get("/exchanges/{exchange_id:int}/concern", name="skillswap:concern_form", opt={"permission": "skillswap.respond"})
-async def concern_form(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def concern_form(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     row, _actor = await _party(request, exchange_id)
     return await _simple_form(request, "skillswap/concern.html", row)
 
 
 @post("/exchanges/{exchange_id:int}/concern", name="skillswap:concern", opt={"permission": "skillswap.respond"})
-async def concern(request: Request[Any, Any, Any], exchange_id: int) -> Response[str]:
+async def concern(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> Response[str]:
     """A private channel to the coordinators: files a report only they can see."""
     hub = hub_of(request)
     row, actor = await _party(request, exchange_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
 
 from hub import redirect
 from hub.core.i18n import gettext as _
@@ -139,7 +140,7 @@ async def create_listing(request: Request[Any, Any, Any]) -> Response[str]:
     return redirect(request, f"/skillswap/{listing_id}")
 
 
-async def _visible_listing(request: Request[Any, Any, Any], listing_id: int) -> dict[str, Any]:
+async def _visible_listing(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> dict[str, Any]:
     hub = hub_of(request)
     listing = await get_listing(listing_id)
     if listing is None:
@@ -153,7 +154,7 @@ async def _visible_listing(request: Request[Any, Any, Any], listing_id: int) -> 
 
 
 @get("/{listing_id:int}", name="skillswap:detail", opt={"permission": "skillswap.view"})
-async def detail(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def detail(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     listing = await _visible_listing(request, listing_id)
     actor = await hub.actor(request)
@@ -184,14 +185,14 @@ async def _owned(request: Request[Any, Any, Any], listing_id: int, allow_coordin
 
 
 @get("/{listing_id:int}/edit", name="skillswap:edit", opt={"permission": "skillswap.post"})
-async def edit_form(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def edit_form(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     listing = await _owned(request, listing_id)
     form = {**listing, "category": str(listing["category"]), "tags": ", ".join(format_tags(listing["tags"]))}
     return await _form_page(request, form, {}, listing)
 
 
 @post("/{listing_id:int}/edit", name="skillswap:update", opt={"permission": "skillswap.post"})
-async def update(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def update(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     listing = await _owned(request, listing_id)
     actor = await require_actor(request)
@@ -213,13 +214,13 @@ async def update(request: Request[Any, Any, Any], listing_id: int) -> Response[s
 
 
 @get("/{listing_id:int}/close", name="skillswap:close_confirm", opt={"permission": "skillswap.post"})
-async def close_confirm(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def close_confirm(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     listing = await _owned(request, listing_id, allow_coordinator=True)
     return await hub_of(request).render(request, "skillswap/close.html", {"listing": listing})
 
 
 @post("/{listing_id:int}/close", name="skillswap:close", opt={"permission": "skillswap.post"})
-async def close(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def close(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     await _owned(request, listing_id, allow_coordinator=True)
     async with hub.write():
@@ -229,7 +230,7 @@ async def close(request: Request[Any, Any, Any], listing_id: int) -> Response[st
 
 
 @post("/{listing_id:int}/renew", name="skillswap:renew", opt={"permission": "skillswap.post"})
-async def renew(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def renew(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     await _owned(request, listing_id)
     now = utcnow()
@@ -241,7 +242,7 @@ async def renew(request: Request[Any, Any, Any], listing_id: int) -> Response[st
     return redirect(request, f"/skillswap/{listing_id}")
 
 
-async def _respondable(request: Request[Any, Any, Any], listing_id: int) -> tuple[dict[str, Any], Any]:
+async def _respondable(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> tuple[dict[str, Any], Any]:
     actor = await require_actor(request)
     listing = await _visible_listing(request, listing_id)
     if listing["owner"] == actor.id:
@@ -259,13 +260,13 @@ async def _respond_page(
 
 
 @get("/{listing_id:int}/respond", name="skillswap:respond_form", opt={"permission": "skillswap.respond"})
-async def respond_form(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def respond_form(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     listing, _actor = await _respondable(request, listing_id)
     return await _respond_page(request, listing, {}, {})
 
 
 @post("/{listing_id:int}/respond", name="skillswap:respond", opt={"permission": "skillswap.respond"})
-async def respond(request: Request[Any, Any, Any], listing_id: int) -> Response[str]:
+async def respond(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> Response[str]:
     hub = hub_of(request)
     listing, actor = await _respondable(request, listing_id)
     result = RESPOND_FORM.validate(await request.form())
