@@ -34,10 +34,11 @@ def bar_chart(chart_id: str, title: str, description: str, rows: Sequence[tuple[
     for index, (label, value) in enumerate(rows):
         y = 8 + index * ROW
         width = 0 if value <= 0 else max(2, int(BAR_AREA * value / peak))
+        name, amount = escape(str(label)[:22]), escape(_fmt(value) + unit)
         parts.append(
-            f'<text x="150" y="{y + 18}" text-anchor="end" font-size="13" fill="currentColor">{escape(str(label)[:22])}</text>'
+            f'<text x="150" y="{y + 18}" text-anchor="end" font-size="13" fill="currentColor">{name}</text>'
             f'<rect x="158" y="{y + 4}" width="{width}" height="18" fill="currentColor" opacity="0.7"></rect>'
-            f'<text x="{164 + width}" y="{y + 18}" font-size="13" fill="currentColor">{escape(_fmt(value))}{escape(unit)}</text>'
+            f'<text x="{164 + width}" y="{y + 18}" font-size="13" fill="currentColor">{amount}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped above

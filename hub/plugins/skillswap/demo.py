@@ -78,13 +78,21 @@ async def create_demo_content(hub: Any, scale: str, progress: Callable[..., None
         created = now - timedelta(days=rng.randint(0, 80), minutes=rng.randint(0, 1440))
         batch.append(
             Listing(
-                kind=kind, owner=rng.choice(members), category=category, title=title,
+                kind=kind,
+                owner=rng.choice(members),
+                category=category,
+                title=title,
                 body=rng.choice(["", "Happy to help; message me through the hub.", "Flexible on times."]),
-                tags=normalise_tags(tags), availability=rng.choice(["Weekends", "Weekday evenings", "Mornings", ""]),
-                mode=rng.choice(["in_person", "either", "remote"]), area=area, status="open",
-                expires_at=created + timedelta(days=90), created_at=created, updated_at=created,
+                tags=normalise_tags(tags),
+                availability=rng.choice(["Weekends", "Weekday evenings", "Mornings", ""]),
+                mode=rng.choice(["in_person", "either", "remote"]),
+                area=area,
+                status="open",
+                expires_at=created + timedelta(days=90),
+                created_at=created,
+                updated_at=created,
             )
-        )  # fmt: skip
+        )
         if len(batch) == 1000:
             await Listing.insert(*batch).run()
             progress(len(batch))
@@ -98,11 +106,19 @@ async def create_demo_content(hub: Any, scale: str, progress: Callable[..., None
         when = now - timedelta(days=rng.randint(1, 360))
         exchanges.append(
             Exchange(
-                provider=provider, receiver=receiver, category=rng.choice(list(categories.values())),
-                status="confirmed", minutes=rng.choice([30, 60, 90, 120, 180]), provider_confirmed=True,
-                receiver_confirmed=True, created_at=when, agreed_at=when, done_at=when, confirmed_at=when,
+                provider=provider,
+                receiver=receiver,
+                category=rng.choice(list(categories.values())),
+                status="confirmed",
+                minutes=rng.choice([30, 60, 90, 120, 180]),
+                provider_confirmed=True,
+                receiver_confirmed=True,
+                created_at=when,
+                agreed_at=when,
+                done_at=when,
+                confirmed_at=when,
             )
-        )  # fmt: skip
+        )
     for start in range(0, len(exchanges), 1000):
         await Exchange.insert(*exchanges[start : start + 1000]).run()
     return total

@@ -73,14 +73,20 @@ def role_of(row: dict[str, Any], member_id: int) -> str | None:
 async def accept(hub: Hub, exchange_id: int, actor_id: int, when: str, where: str, now: datetime) -> None:
     """The listing's owner accepts a proposed exchange. Raises :class:`ExchangeError` if it lost."""
     async with hub.write():
-        row = await Exchange.select(Exchange.id, Exchange.listing, Exchange.initiator, Exchange.status).where(
-            Exchange.id == exchange_id
-        ).first().run()
+        row = (
+            await Exchange.select(Exchange.id, Exchange.listing, Exchange.initiator, Exchange.status)
+            .where(Exchange.id == exchange_id)
+            .first()
+            .run()
+        )
         if row is None or row["listing"] is None:
             raise ExchangeError(_("This exchange no longer exists."))
-        listing = await Listing.select(Listing.id, Listing.owner, Listing.kind).where(
-            Listing.id == row["listing"]
-        ).first().run()
+        listing = (
+            await Listing.select(Listing.id, Listing.owner, Listing.kind)
+            .where(Listing.id == row["listing"])
+            .first()
+            .run()
+        )
         if listing is None or listing["owner"] != actor_id or row["initiator"] == actor_id:
             raise PermissionError
         if listing["kind"] == "request":
@@ -94,7 +100,12 @@ async def accept(hub: Hub, exchange_id: int, actor_id: int, when: str, where: st
                 raise ExchangeError(_("Someone else has already been accepted for this request."))
         moved = (
             await Exchange.update(
-                {Exchange.status: "agreed", Exchange.agreed_at: now, Exchange.when_text: when, Exchange.where_text: where}
+                {
+                    Exchange.status: "agreed",
+                    Exchange.agreed_at: now,
+                    Exchange.when_text: when,
+                    Exchange.where_text: where,
+                }
             )
             .where(Exchange.id == exchange_id, Exchange.status == "proposed")
             .returning(Exchange.id)
@@ -121,7 +132,9 @@ async def mark_done(hub: Hub, row: dict[str, Any], actor_id: int, minutes: int, 
     flag = Exchange.provider_confirmed if row["provider"] == actor_id else Exchange.receiver_confirmed
     async with hub.write():
         moved = (
-            await Exchange.update({Exchange.status: "done", Exchange.minutes: minutes, Exchange.done_at: now, flag: True})
+            await Exchange.update(
+                {Exchange.status: "done", Exchange.minutes: minutes, Exchange.done_at: now, flag: True}
+            )
             .where(Exchange.id == row["id"], Exchange.status == "agreed")
             .returning(Exchange.id)
             .run()
@@ -187,19 +200,23 @@ async def cancel(hub: Hub, row: dict[str, Any], reason: str) -> None:
         if not moved:
             raise ExchangeError(_("This exchange can no longer be cancelled."))
         if row["listing"]:
-            await Listing.update({Listing.taken_exchange: None}).where(
-                Listing.id == row["listing"], Listing.taken_exchange == row["id"]
-            ).run()
+            await (
+                Listing.update({Listing.taken_exchange: None})
+                .where(Listing.id == row["listing"], Listing.taken_exchange == row["id"])
+                .run()
+            )
 
 
 async def coordinators() -> list[int]:
-    rows = await Member.select(Member.id).where(
-        Member.role.is_in(["moderator", "admin"]), Member.status == "active"
-    ).run()
+    rows = (
+        await Member.select(Member.id).where(Member.role.is_in(["moderator", "admin"]), Member.status == "active").run()
+    )
     return [int(r["id"]) for r in rows]
 
 
-async def alert_coordinators(hub: Hub, breaches: list[ledger.Breach] | tuple[ledger.Breach, ...], refused: bool) -> None:
+async def alert_coordinators(
+    hub: Hub, breaches: list[ledger.Breach] | tuple[ledger.Breach, ...], refused: bool
+) -> None:
     """Tell every coordinator that a transfer crossed (or would have crossed) a balance limit."""
     if not breaches:
         return
@@ -220,12 +237,12 @@ async def alert_coordinators(hub: Hub, breaches: list[ledger.Breach] | tuple[led
     ]
     title = _("A time-credit transfer was refused") if refused else _("A time-credit limit was crossed")
     for coordinator in await coordinators():
-        await hub.notify(coordinator, "skillswap.limit_alert", title, "\n".join(lines), url="/skillswap/coordinate/limits")
+        await hub.notify(
+            coordinator, "skillswap.limit_alert", title, "\n".join(lines), url="/skillswap/coordinate/limits"
+        )
 
 
-async def respond(
-    hub: Hub, listing: dict[str, Any], actor_id: int, message: str, listing_url: str
-) -> int:
+async def respond(hub: Hub, listing: dict[str, Any], actor_id: int, message: str, listing_url: str) -> int:
     """Send the owner a relayed message (no addresses shared) and open a proposed exchange.
 
     The relay is called first: if it refuses (rate limit), nothing is written.

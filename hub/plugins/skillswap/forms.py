@@ -20,7 +20,9 @@ def listing_form(categories: Sequence[tuple[str, str]]) -> Form:
             Field("body", str(_l("Details")), kind="textarea", required=False, max_length=4000),
             Field("tags", str(_l("Tags")), required=False, max_length=300),
             Field("availability", str(_l("When you are available")), required=False, max_length=200),
-            Field("mode", str(_l("In person or remote")), kind="choice", choices=[(k, str(v)) for k, v in MODES.items()]),
+            Field(
+                "mode", str(_l("In person or remote")), kind="choice", choices=[(k, str(v)) for k, v in MODES.items()]
+            ),
             Field("area", str(_l("Area")), required=False, max_length=80),
         ]
     )
@@ -58,12 +60,24 @@ def record_form(categories: Sequence[tuple[str, str]]) -> Form:
 LIMIT_FORM = Form(
     [
         Field("member", str(_l("Member (email)")), kind="email", max_length=320),
-        Field("min_hours", str(_l("Lowest balance (hours, may be negative)")), kind="int", required=False,
-              min_value=-10_000, max_value=10_000),
-        Field("max_hours", str(_l("Highest balance (hours)")), kind="int", required=False,
-              min_value=-10_000, max_value=10_000),
+        Field(
+            "min_hours",
+            str(_l("Lowest balance (hours, may be negative)")),
+            kind="int",
+            required=False,
+            min_value=-10_000,
+            max_value=10_000,
+        ),
+        Field(
+            "max_hours",
+            str(_l("Highest balance (hours)")),
+            kind="int",
+            required=False,
+            min_value=-10_000,
+            max_value=10_000,
+        ),
     ]
-)  # fmt: skip
+)
 GRANT_FORM = Form(
     [
         Field("member", str(_l("Member (email)")), kind="email", max_length=320),

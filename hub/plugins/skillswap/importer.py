@@ -56,7 +56,9 @@ class ImportReport:
 
 def _key(row: ImportRow) -> str:
     v = row.values
-    text = f"{v['date'].isoformat()}|{v['provider']}|{v['receiver']}|{v['minutes']}|{v.get('category')}|{v['description']}"
+    text = (
+        f"{v['date'].isoformat()}|{v['provider']}|{v['receiver']}|{v['minutes']}|{v.get('category')}|{v['description']}"
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -122,7 +124,13 @@ async def validate(rows: list[ImportRow], config: Any, today: date) -> None:
             if not hours.is_finite() or hours <= 0:
                 row.errors.append(_("Hours must be more than zero."))
             elif hours > max_hours:
-                row.errors.append(_("%(hours)s hours is more than the %(max)s allowed for one exchange.", hours=raw["hours"][:20], max=max_hours))
+                row.errors.append(
+                    _(
+                        "%(hours)s hours is more than the %(max)s allowed for one exchange.",
+                        hours=raw["hours"][:20],
+                        max=max_hours,
+                    )
+                )
             else:
                 minutes = int((hours * 60).to_integral_value())
                 if minutes == 0:
@@ -156,7 +164,8 @@ async def validate(rows: list[ImportRow], config: Any, today: date) -> None:
     keys = [r.values["key"] for r in rows if not r.errors]
     if keys:
         already = {
-            e["import_key"] for e in await Exchange.select(Exchange.import_key).where(Exchange.import_key.is_in(keys)).run()
+            e["import_key"]
+            for e in await Exchange.select(Exchange.import_key).where(Exchange.import_key.is_in(keys)).run()
         }
         for row in rows:
             if not row.errors and row.values["key"] in already:

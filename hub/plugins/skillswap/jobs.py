@@ -37,7 +37,10 @@ async def confirm_reminders(hub: Hub, now: datetime) -> int:
     for row in rows:
         waiting = [
             member
-            for member, confirmed in ((row["provider"], row["provider_confirmed"]), (row["receiver"], row["receiver_confirmed"]))
+            for member, confirmed in (
+                (row["provider"], row["provider_confirmed"]),
+                (row["receiver"], row["receiver_confirmed"]),
+            )
             if member is not None and not confirmed
         ]
         for member in waiting:

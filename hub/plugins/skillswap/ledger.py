@@ -76,9 +76,7 @@ def format_credits(minutes: int | None) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def check_limits(
-    current: Mapping[int, int], legs: Iterable[Leg], limits: Mapping[int, Limits]
-) -> list[Breach]:
+def check_limits(current: Mapping[int, int], legs: Iterable[Leg], limits: Mapping[int, Limits]) -> list[Breach]:
     """Pure rule: which members' balances would leave their limits if ``legs`` were posted.
 
     A leg that moves a balance *towards* the permitted range never counts as a breach, so a member
@@ -119,7 +117,12 @@ async def balance(member_id: int) -> int:
 
 
 async def account_balance(account: str) -> int:
-    row = await LedgerEntry.select(Sum(LedgerEntry.amount, alias="total")).where(LedgerEntry.account == account).first().run()
+    row = (
+        await LedgerEntry.select(Sum(LedgerEntry.amount, alias="total"))
+        .where(LedgerEntry.account == account)
+        .first()
+        .run()
+    )
     return int((row or {}).get("total") or 0)
 
 
@@ -176,7 +179,10 @@ async def post_transfer(
     ).run()
     transfer_id = int(rows[0]["id"])
     await LedgerEntry.insert(
-        *[LedgerEntry(transfer=transfer_id, account=leg.account, member=leg.member_id, amount=leg.amount) for leg in legs]
+        *[
+            LedgerEntry(transfer=transfer_id, account=leg.account, member=leg.member_id, amount=leg.amount)
+            for leg in legs
+        ]
     ).run()
     return transfer_id, breaches
 

@@ -22,7 +22,9 @@ async def find_matching_owners(listing: dict[str, Any], now: datetime, cap: int,
     condition: Any = Listing.category == listing["category"]
     tags = format_tags(listing["tags"])
     if tags:
-        condition = reduce(lambda acc, tag: acc | Listing.tags.like(f"%,{tag.replace('%', '').replace('_', '')},%"), tags, condition)
+        condition = reduce(
+            lambda acc, tag: acc | Listing.tags.like(f"%,{tag.replace('%', '').replace('_', '')},%"), tags, condition
+        )
     query = (
         Listing.select(Listing.owner)
         .where(
@@ -38,7 +40,7 @@ async def find_matching_owners(listing: dict[str, Any], now: datetime, cap: int,
         .limit(cap * 5)
     )
     if vetted_only:
-        query = query.where(Listing.owner.vetted.eq(True))
+        query = query.where(Listing.owner.vetted == True)  # noqa: E712 - a SQL comparison, not a Python one
     owners: list[int] = []
     for row in await query.run():
         owner = int(row["owner"])
@@ -59,6 +61,10 @@ async def notify_matches(hub: Hub, listing: dict[str, Any], now: datetime, vette
         title = _("Someone offers help that matches your request: %(title)s", title=listing["title"])
     for owner in owners:
         await hub.notify(
-            owner, "skillswap.match", title, url=f"/skillswap/{listing['id']}", dedupe_key=f"skillswap.match:{listing['id']}:{owner}"
+            owner,
+            "skillswap.match",
+            title,
+            url=f"/skillswap/{listing['id']}",
+            dedupe_key=f"skillswap.match:{listing['id']}:{owner}",
         )
     return owners

@@ -106,15 +106,23 @@ def nav_items(hub: Any, request: Any, actor: Any) -> list[NavItem]:
 @hookimpl
 def notification_types(hub: Any) -> list[NotificationType]:
     return [
-        NotificationType("skillswap.match", str(_l("Skill swap: a listing that matches yours")),
-                         str(_l("Someone needs what you offer, or offers what you need.")), "digest"),
+        NotificationType(
+            "skillswap.match",
+            str(_l("Skill swap: a listing that matches yours")),
+            str(_l("Someone needs what you offer, or offers what you need.")),
+            "digest",
+        ),
         NotificationType("skillswap.response", str(_l("Skill swap: someone responded to your listing")), "", "email"),
         NotificationType("skillswap.exchange", str(_l("Skill swap: updates on your exchanges")), "", "email"),
-        NotificationType("skillswap.confirm_reminder", str(_l("Skill swap: reminders to confirm an exchange")), "", "email"),
+        NotificationType(
+            "skillswap.confirm_reminder", str(_l("Skill swap: reminders to confirm an exchange")), "", "email"
+        ),
         NotificationType("skillswap.renewal", str(_l("Skill swap: your listing is about to end")), "", "email"),
         NotificationType("skillswap.thanks", str(_l("Skill swap: thank-you notes")), "", "hub"),
-        NotificationType("skillswap.limit_alert", str(_l("Skill swap: time-credit limit alerts (coordinators)")), "", "email"),
-    ]  # fmt: skip
+        NotificationType(
+            "skillswap.limit_alert", str(_l("Skill swap: time-credit limit alerts (coordinators)")), "", "email"
+        ),
+    ]
 
 
 @hookimpl
@@ -122,11 +130,19 @@ def register_jobs(hub: Any) -> list[Job]:
     from hub.plugins.skillswap.jobs import confirm_reminders, renewal_nudges
 
     return [
-        Job("skillswap.confirm_reminders", timedelta(hours=24), confirm_reminders,
-            str(_l("Remind members to confirm exchanges marked as done"))),
-        Job("skillswap.renewal_nudges", timedelta(hours=24), renewal_nudges,
-            str(_l("Nudge members whose offers and requests end within a week"))),
-    ]  # fmt: skip
+        Job(
+            "skillswap.confirm_reminders",
+            timedelta(hours=24),
+            confirm_reminders,
+            str(_l("Remind members to confirm exchanges marked as done")),
+        ),
+        Job(
+            "skillswap.renewal_nudges",
+            timedelta(hours=24),
+            renewal_nudges,
+            str(_l("Nudge members whose offers and requests end within a week")),
+        ),
+    ]
 
 
 async def grant_starter_credits(hub: Any, member_id: int) -> bool:
@@ -138,9 +154,11 @@ async def grant_starter_credits(hub: Any, member_id: int) -> bool:
     from hub.plugins.skillswap.tables import LedgerEntry
 
     async with hub.write():
-        already = await LedgerEntry.exists().where(
-            LedgerEntry.member == member_id, LedgerEntry.transfer.kind == "starter"
-        ).run()
+        already = (
+            await LedgerEntry.exists()
+            .where(LedgerEntry.member == member_id, LedgerEntry.transfer.kind == "starter")
+            .run()
+        )
         if already:
             return False
         await ledger.post_transfer(
@@ -187,13 +205,17 @@ async def search(hub: Any, query: str, actor: Any, limit: int) -> list[SearchHit
     rows = (
         await Listing.select(Listing.id, Listing.kind, Listing.title, Listing.body, Listing.created_at)
         .where(
-            Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > utcnow(),
-            contains_ci(Listing.title, pattern) | contains_ci(Listing.body, pattern) | contains_ci(Listing.tags, pattern),
+            Listing.status == "open",
+            Listing.hidden.eq(False),
+            Listing.expires_at > utcnow(),
+            contains_ci(Listing.title, pattern)
+            | contains_ci(Listing.body, pattern)
+            | contains_ci(Listing.tags, pattern),
         )
         .order_by(Listing.id, ascending=False)
         .limit(limit)
         .run()
-    )  # fmt: skip
+    )
     return [
         SearchHit(
             group=str(_("Skill swap")),
@@ -249,9 +271,12 @@ async def member_data_erase(hub: Any, member_id: int) -> None:
 @hookimpl
 async def moderation_object(hub: Any, kind: str, object_id: int, viewer: Any) -> ReportedObject | None:
     if kind == "skillswap.listing":
-        row = await Listing.select(Listing.id, Listing.title, Listing.body, Listing.owner, Listing.hidden).where(
-            Listing.id == object_id
-        ).first().run()
+        row = (
+            await Listing.select(Listing.id, Listing.title, Listing.body, Listing.owner, Listing.hidden)
+            .where(Listing.id == object_id)
+            .first()
+            .run()
+        )
         if row is None:
             return None
         is_organiser = viewer is not None and viewer.is_moderator
@@ -259,11 +284,22 @@ async def moderation_object(hub: Any, kind: str, object_id: int, viewer: Any) ->
             return None
         if not await hub.allowed(viewer, "skillswap.view"):
             return None
-        return ReportedObject(row["title"], f"/skillswap/{row['id']}", (row["body"] or "")[:300], row["owner"], row["hidden"])
+        return ReportedObject(
+            row["title"], f"/skillswap/{row['id']}", (row["body"] or "")[:300], row["owner"], row["hidden"]
+        )
     if kind == "skillswap.exchange":
-        row = await Exchange.select(
-            Exchange.id, Exchange.provider, Exchange.receiver, Exchange.status, Exchange.listing.title.as_alias("title")
-        ).where(Exchange.id == object_id).first().run()  # fmt: skip
+        row = (
+            await Exchange.select(
+                Exchange.id,
+                Exchange.provider,
+                Exchange.receiver,
+                Exchange.status,
+                Exchange.listing.title.as_alias("title"),
+            )
+            .where(Exchange.id == object_id)
+            .first()
+            .run()
+        )
         if row is None or viewer is None:
             return None
         if not viewer.is_moderator and viewer.id not in (row["provider"], row["receiver"]):

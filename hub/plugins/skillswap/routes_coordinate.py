@@ -43,13 +43,19 @@ async def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
 # -- categories ----------------------------------------------------------------------------------
 
 
-async def _categories_page(request: Request[Any, Any, Any], errors: dict[str, str] | None = None,
-                           form: dict[str, Any] | None = None, status_code: int = 200) -> Response[str]:  # fmt: skip
+async def _categories_page(
+    request: Request[Any, Any, Any],
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
     categories = await list_categories(include_archived=True)
     return await hub_of(request).render(
-        request, "skillswap/coordinate/categories.html",
-        {"categories": categories, "errors": errors or {}, "form": form or {}}, status_code=status_code,
-    )  # fmt: skip
+        request,
+        "skillswap/coordinate/categories.html",
+        {"categories": categories, "errors": errors or {}, "form": form or {}},
+        status_code=status_code,
+    )
 
 
 @get("/coordinate/categories", name="skillswap:categories", opt=PERM)
@@ -87,13 +93,17 @@ async def edit_category(request: Request[Any, Any, Any], category_id: FromPath[i
     if not result.ok:
         return await _categories_page(request, {f"{k}": v for k, v in result.errors.items()}, result.raw, 400)
     async with hub.write():
-        await Category.update(
-            {
-                Category.name: result.values["name"],
-                Category.needs_vetted: result.values["needs_vetted"],
-                Category.archived: result.values["archived"],
-            }
-        ).where(Category.id == category_id).run()
+        await (
+            Category.update(
+                {
+                    Category.name: result.values["name"],
+                    Category.needs_vetted: result.values["needs_vetted"],
+                    Category.archived: result.values["archived"],
+                }
+            )
+            .where(Category.id == category_id)
+            .run()
+        )
     hub.flash(request, _("Category saved."))
     return redirect(request, "/skillswap/coordinate/categories")
 
@@ -105,12 +115,15 @@ async def _choices() -> list[tuple[str, str]]:
     return [(str(c["id"]), c["label"]) for c in await list_categories()]
 
 
-async def _record_page(request: Request[Any, Any, Any], form: dict[str, Any], errors: dict[str, str],
-                       status_code: int = 200) -> Response[str]:  # fmt: skip
+async def _record_page(
+    request: Request[Any, Any, Any], form: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response[str]:
     return await hub_of(request).render(
-        request, "skillswap/coordinate/record.html",
-        {"form": form, "errors": errors, "category_choices": await _choices()}, status_code=status_code,
-    )  # fmt: skip
+        request,
+        "skillswap/coordinate/record.html",
+        {"form": form, "errors": errors, "category_choices": await _choices()},
+        status_code=status_code,
+    )
 
 
 @get("/coordinate/record", name="skillswap:record_form", opt=PERM)
@@ -149,10 +162,15 @@ async def record(request: Request[Any, Any, Any]) -> Response[str]:
     try:
         async with hub.write():
             exchange_id, breaches = await record_confirmed(
-                hub, provider=ids["provider"] or 0, receiver=ids["receiver"] or 0, category=int(v["category"]),
-                minutes=v["minutes"], when=datetime.combine(when, time(12), tzinfo=UTC), description=v["description"],
+                hub,
+                provider=ids["provider"] or 0,
+                receiver=ids["receiver"] or 0,
+                category=int(v["category"]),
+                minutes=v["minutes"],
+                when=datetime.combine(when, time(12), tzinfo=UTC),
+                description=v["description"],
                 recorded_by=actor.id,
-            )  # fmt: skip
+            )
     except ledger.LimitExceeded as refused:
         await alert_coordinators(hub, refused.breaches, refused=True)
         return await _record_page(request, result.raw, {"__all__": str(refused)}, 409)
@@ -165,14 +183,17 @@ async def record(request: Request[Any, Any, Any]) -> Response[str]:
 # -- CSV import ------------------------------------------------------------------------------------
 
 
-async def _import_page(request: Request[Any, Any, Any], report: ImportReport | None, error: str = "",
-                       status_code: int = 200) -> Response[str]:  # fmt: skip
+async def _import_page(
+    request: Request[Any, Any, Any], report: ImportReport | None, error: str = "", status_code: int = 200
+) -> Response[str]:
     hub = hub_of(request)
     limit = int(hub.config("skillswap").get("import_max_bytes", 200_000))
     return await hub.render(
-        request, "skillswap/coordinate/import.html",
-        {"report": report, "error": error, "limit_kb": limit // 1024}, status_code=status_code,
-    )  # fmt: skip
+        request,
+        "skillswap/coordinate/import.html",
+        {"report": report, "error": error, "limit_kb": limit // 1024},
+        status_code=status_code,
+    )
 
 
 @get("/coordinate/import", name="skillswap:import_form", opt=PERM)
@@ -209,21 +230,40 @@ def _credits_on(request: Request[Any, Any, Any]) -> None:
 
 
 async def _limits_page(
-    request: Request[Any, Any, Any], form: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
-    status_code: int = 200, grant_form: dict[str, Any] | None = None, grant_errors: dict[str, str] | None = None,
-) -> Response[str]:  # fmt: skip
-    rows = await BalanceLimit.select(
-        BalanceLimit.member, BalanceLimit.min_minutes, BalanceLimit.max_minutes,
-        BalanceLimit.member.display_name.as_alias("name"),
-    ).order_by(BalanceLimit.id).limit(500).run()  # fmt: skip
+    request: Request[Any, Any, Any],
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    grant_form: dict[str, Any] | None = None,
+    grant_errors: dict[str, str] | None = None,
+) -> Response[str]:
+    rows = (
+        await BalanceLimit.select(
+            BalanceLimit.member,
+            BalanceLimit.min_minutes,
+            BalanceLimit.max_minutes,
+            BalanceLimit.member.display_name.as_alias("name"),
+        )
+        .order_by(BalanceLimit.id)
+        .limit(500)
+        .run()
+    )
     hub = hub_of(request)
     return await hub.render(
-        request, "skillswap/coordinate/limits.html",
-        {"rows": rows, "form": form or {}, "errors": errors or {}, "credits": ledger.format_credits,
-         "config": hub.config("skillswap"), "grant_form": grant_form or {}, "grant_errors": grant_errors or {},
-         "pool": ledger.format_credits(await ledger.account_balance(ledger.POOL))},
+        request,
+        "skillswap/coordinate/limits.html",
+        {
+            "rows": rows,
+            "form": form or {},
+            "errors": errors or {},
+            "credits": ledger.format_credits,
+            "config": hub.config("skillswap"),
+            "grant_form": grant_form or {},
+            "grant_errors": grant_errors or {},
+            "pool": ledger.format_credits(await ledger.account_balance(ledger.POOL)),
+        },
         status_code=status_code,
-    )  # fmt: skip
+    )
 
 
 @get("/coordinate/limits", name="skillswap:limits", opt=PERM)
@@ -248,7 +288,7 @@ async def set_limit(request: Request[Any, Any, Any]) -> Response[str]:
     if not result.ok or member_id is None:
         return await _limits_page(request, result.raw, result.errors, 400)
     low, high = result.values.get("min_hours"), result.values.get("max_hours")
-    values = {
+    values: dict[Any, Any] = {
         BalanceLimit.min_minutes: None if low is None else low * 60,
         BalanceLimit.max_minutes: None if high is None else high * 60,
     }
@@ -257,9 +297,12 @@ async def set_limit(request: Request[Any, Any, Any]) -> Response[str]:
             await BalanceLimit.update(values).where(BalanceLimit.member == member_id).run()
         else:
             await BalanceLimit.insert(
-                BalanceLimit(member=member_id, min_minutes=values[BalanceLimit.min_minutes],
-                             max_minutes=values[BalanceLimit.max_minutes])
-            ).run()  # fmt: skip
+                BalanceLimit(
+                    member=member_id,
+                    min_minutes=values[BalanceLimit.min_minutes],
+                    max_minutes=values[BalanceLimit.max_minutes],
+                )
+            ).run()
     hub.flash(request, _("The limits were saved."))
     return redirect(request, "/skillswap/coordinate/limits")
 
@@ -284,12 +327,17 @@ async def grant(request: Request[Any, Any, Any]) -> Response[str]:
     try:
         async with hub.write():
             _id, breaches = await ledger.post_transfer(
-                "grant", [ledger.Leg(ledger.POOL, None, -minutes), ledger.Leg(ledger.MEMBER, member_id, minutes)],
-                hub.config("skillswap"), memo=result.values["memo"], created_by=actor.id,
-            )  # fmt: skip
+                "grant",
+                [ledger.Leg(ledger.POOL, None, -minutes), ledger.Leg(ledger.MEMBER, member_id, minutes)],
+                hub.config("skillswap"),
+                memo=result.values["memo"],
+                created_by=actor.id,
+            )
     except ledger.LimitExceeded as refused:
         await alert_coordinators(hub, refused.breaches, refused=True)
-        return await _limits_page(request, status_code=409, grant_form=result.raw, grant_errors={"minutes": str(refused)})
+        return await _limits_page(
+            request, status_code=409, grant_form=result.raw, grant_errors={"minutes": str(refused)}
+        )
     await alert_coordinators(hub, breaches, refused=False)
     hub.flash(request, _("The credits were granted from the community pool."))
     return redirect(request, "/skillswap/coordinate/limits")
@@ -304,24 +352,33 @@ async def reports(request: Request[Any, Any, Any]) -> Response[str]:
     data = await figures(utcnow())
     rows = chart_rows(data)
     month_chart = bar_chart(
-        "chart-months", _("Hours exchanged per month"),
+        "chart-months",
+        _("Hours exchanged per month"),
         _("Hours of help given in confirmed exchanges in each of the last 12 months; the table below has the figures."),
-        rows["hours_by_month"], unit=" h",
-    )  # fmt: skip
+        rows["hours_by_month"],
+        unit=" h",
+    )
     category_chart = bar_chart(
-        "chart-categories", _("Hours exchanged per category"),
+        "chart-categories",
+        _("Hours exchanged per category"),
         _("Hours of help given per category over the last 12 months; the table below has the figures."),
-        rows["hours_by_category"], unit=" h",
-    )  # fmt: skip
+        rows["hours_by_category"],
+        unit=" h",
+    )
     member_chart = bar_chart(
-        "chart-members", _("Active members per month"),
-        _("Members who took part in at least one confirmed exchange each month; the table below also shows new and lapsed members."),
+        "chart-members",
+        _("Active members per month"),
+        _(
+            "Members who took part in at least one confirmed exchange each month; "
+            "the table below also shows new and lapsed members."
+        ),
         [(m, float(data.active[m])) for m in data.months],
-    )  # fmt: skip
+    )
     return await hub.render(
-        request, "skillswap/coordinate/reports.html",
+        request,
+        "skillswap/coordinate/reports.html",
         {"data": data, "month_chart": month_chart, "category_chart": category_chart, "member_chart": member_chart},
-    )  # fmt: skip
+    )
 
 
 @get("/coordinate/reports.csv", name="skillswap:reports_csv", opt=PERM)
@@ -330,9 +387,25 @@ async def reports_csv(request: Request[Any, Any, Any]) -> Response[str]:
     return Response(
         to_csv(data),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="skillswap-report.csv"', "X-Content-Type-Options": "nosniff"},
+        headers={
+            "Content-Disposition": 'attachment; filename="skillswap-report.csv"',
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
-COORDINATE_ROUTES = [dashboard, categories, add_category, edit_category, record_form_page, record, import_form,
-                     import_csv, limits, set_limit, grant, reports, reports_csv]  # fmt: skip
+COORDINATE_ROUTES = [
+    dashboard,
+    categories,
+    add_category,
+    edit_category,
+    record_form_page,
+    record,
+    import_form,
+    import_csv,
+    limits,
+    set_limit,
+    grant,
+    reports,
+    reports_csv,
+]

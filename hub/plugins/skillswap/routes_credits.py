@@ -29,8 +29,13 @@ def credits_on(request: Request[Any, Any, Any]) -> None:
         raise NotFoundException()
 
 
-async def _statement(request: Request[Any, Any, Any], member_id: int, errors: dict[str, str] | None = None,
-                     form: dict[str, Any] | None = None, status_code: int = 200) -> Response[str]:  # fmt: skip
+async def _statement(
+    request: Request[Any, Any, Any],
+    member_id: int,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
     hub = hub_of(request)
     member = await Member.select(Member.id, Member.display_name).where(Member.id == member_id).first().run()
     if member is None:
@@ -95,7 +100,10 @@ async def donate(request: Request[Any, Any, Any]) -> Response[str]:
         await alert_coordinators(hub, refused.breaches, refused=True)
         return await _statement(request, actor.id, {"minutes": str(refused)}, result.raw, status_code=409)
     await alert_coordinators(hub, breaches, refused=False)
-    hub.flash(request, _("Thank you for giving %(credits)s credits to the community pool.", credits=ledger.format_credits(minutes)))
+    hub.flash(
+        request,
+        _("Thank you for giving %(credits)s credits to the community pool.", credits=ledger.format_credits(minutes)),
+    )
     return redirect(request, "/skillswap/credits/")
 
 

@@ -29,7 +29,11 @@ async def my_exchanges(request: Request[Any, Any, Any]) -> Response[str]:
     actor = await require_actor(request)
     query = (
         Exchange.select(
-            Exchange.id, Exchange.status, Exchange.provider, Exchange.receiver, Exchange.created_at,
+            Exchange.id,
+            Exchange.status,
+            Exchange.provider,
+            Exchange.receiver,
+            Exchange.created_at,
             Exchange.provider.display_name.as_alias("provider_name"),
             Exchange.receiver.display_name.as_alias("receiver_name"),
             Exchange.listing.title.as_alias("listing_title"),
@@ -37,7 +41,7 @@ async def my_exchanges(request: Request[Any, Any, Any]) -> Response[str]:
         .where((Exchange.provider == actor.id) | (Exchange.receiver == actor.id))
         .order_by(Exchange.id, ascending=False)
         .limit(PAGE + 1)
-    )  # fmt: skip
+    )
     before = int_param(request, "before")
     if before:
         query = query.where(Exchange.id < before)
@@ -50,7 +54,9 @@ async def my_exchanges(request: Request[Any, Any, Any]) -> Response[str]:
     )
 
 
-async def _party(request: Request[Any, Any, Any], exchange_id: int, coordinator_ok: bool = False) -> tuple[dict[str, Any], Any]:
+async def _party(
+    request: Request[Any, Any, Any], exchange_id: int, coordinator_ok: bool = False
+) -> tuple[dict[str, Any], Any]:
     actor = await require_actor(request)
     row = await service.get_exchange(exchange_id)
     if row is None:
@@ -61,9 +67,13 @@ async def _party(request: Request[Any, Any, Any], exchange_id: int, coordinator_
 
 
 async def _page(
-    request: Request[Any, Any, Any], row: dict[str, Any], actor: Any, errors: dict[str, str] | None = None,
-    form: dict[str, Any] | None = None, status_code: int = 200,
-) -> Response[str]:  # fmt: skip
+    request: Request[Any, Any, Any],
+    row: dict[str, Any],
+    actor: Any,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
     hub = hub_of(request)
     role = service.role_of(row, actor.id)
     my_confirmed = (row["provider_confirmed"] if role == "provider" else row["receiver_confirmed"]) if role else False
@@ -105,7 +115,9 @@ async def accept(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
         return await _page(request, row, actor, {"__all__": str(error)}, status_code=409)
     other = row["initiator"]
     if other:
-        await hub.notify(other, "skillswap.exchange", _("Your offer was accepted"), url=f"/skillswap/exchanges/{exchange_id}")
+        await hub.notify(
+            other, "skillswap.exchange", _("Your offer was accepted"), url=f"/skillswap/exchanges/{exchange_id}"
+        )
     await hub.emit("skillswap.exchange_agreed", actor.id, exchange_id=exchange_id)
     hub.flash(request, _("Accepted. You can now talk through the hub and share details if you wish."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
@@ -119,7 +131,9 @@ async def details(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -
     if not result.ok:
         return await _page(request, row, actor, result.errors, result.raw, status_code=400)
     if not await service.update_details(hub, exchange_id, result.values["when"], result.values["where"]):
-        return await _page(request, row, actor, {"__all__": _("These details can no longer be changed.")}, status_code=409)
+        return await _page(
+            request, row, actor, {"__all__": _("These details can no longer be changed.")}, status_code=409
+        )
     hub.flash(request, _("When and where were saved."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
@@ -137,7 +151,9 @@ async def done(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> R
         return await _page(request, row, actor, {"__all__": str(error)}, status_code=409)
     other = row["receiver"] if row["provider"] == actor.id else row["provider"]
     if other:
-        await hub.notify(other, "skillswap.exchange", _("Please confirm your exchange"), url=f"/skillswap/exchanges/{exchange_id}")
+        await hub.notify(
+            other, "skillswap.exchange", _("Please confirm your exchange"), url=f"/skillswap/exchanges/{exchange_id}"
+        )
     hub.flash(request, _("Marked as done. The other person will be asked to confirm."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
@@ -161,9 +177,13 @@ async def confirm(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -
 
 
 async def _simple_form(
-    request: Request[Any, Any, Any], template: str, row: dict[str, Any], form: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None, status_code: int = 200,
-) -> Response[str]:  # fmt: skip
+    request: Request[Any, Any, Any],
+    template: str,
+    row: dict[str, Any],
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response[str]:
     return await hub_of(request).render(
         request, template, {"x": row, "form": form or {}, "errors": errors or {}}, status_code=status_code
     )
@@ -189,9 +209,12 @@ async def cancel(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
     other = row["receiver"] if row["provider"] == actor.id else row["provider"]
     if other:
         await hub.notify(
-            other, "skillswap.exchange", _("An exchange was cancelled"), result.values["reason"],
+            other,
+            "skillswap.exchange",
+            _("An exchange was cancelled"),
+            result.values["reason"],
             url=f"/skillswap/exchanges/{exchange_id}",
-        )  # fmt: skip
+        )
     hub.flash(request, _("The exchange was cancelled."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
@@ -223,8 +246,12 @@ async def thanks(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
         await ThankYou.insert(
             ThankYou(exchange=exchange_id, author=actor.id, recipient=recipient, body=result.values["body"])
         ).run()
-    await hub.notify(recipient, "skillswap.thanks", _("%(name)s left you a thank-you note", name=actor.display_name),
-                     url=f"/skillswap/exchanges/{exchange_id}")  # fmt: skip
+    await hub.notify(
+        recipient,
+        "skillswap.thanks",
+        _("%(name)s left you a thank-you note", name=actor.display_name),
+        url=f"/skillswap/exchanges/{exchange_id}",
+    )
     hub.flash(request, _("Your note was added."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
@@ -255,5 +282,17 @@ async def _member_names(ids: list[int]) -> dict[int, str]:
     return {r["id"]: r["display_name"] for r in rows}
 
 
-EXCHANGE_ROUTES = [my_exchanges, show, accept, details, done, confirm, cancel_form, cancel, thanks_form, thanks,
-                   concern_form, concern]  # fmt: skip
+EXCHANGE_ROUTES = [
+    my_exchanges,
+    show,
+    accept,
+    details,
+    done,
+    confirm,
+    cancel_form,
+    cancel,
+    thanks_form,
+    thanks,
+    concern_form,
+    concern,
+]

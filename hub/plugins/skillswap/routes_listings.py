@@ -84,9 +84,12 @@ async def new_listing(request: Request[Any, Any, Any]) -> Response[str]:
 
 
 async def _form_page(
-    request: Request[Any, Any, Any], form: dict[str, Any], errors: dict[str, str], listing: dict[str, Any] | None,
+    request: Request[Any, Any, Any],
+    form: dict[str, Any],
+    errors: dict[str, str],
+    listing: dict[str, Any] | None,
     status_code: int = 200,
-) -> Response[str]:  # fmt: skip
+) -> Response[str]:
     context = {
         "form": form,
         "errors": errors,
@@ -126,11 +129,21 @@ async def create_listing(request: Request[Any, Any, Any]) -> Response[str]:
     async with hub.write():
         rows = await Listing.insert(
             Listing(
-                kind=v["kind"], owner=actor.id, category=category["id"], title=v["title"], body=v["body"],
-                tags=normalise_tags(v["tags"]), availability=v["availability"], mode=v["mode"], area=v["area"],
-                status="open", expires_at=expiry_from(now, hub.config("skillswap")), created_at=now, updated_at=now,
+                kind=v["kind"],
+                owner=actor.id,
+                category=category["id"],
+                title=v["title"],
+                body=v["body"],
+                tags=normalise_tags(v["tags"]),
+                availability=v["availability"],
+                mode=v["mode"],
+                area=v["area"],
+                status="open",
+                expires_at=expiry_from(now, hub.config("skillswap")),
+                created_at=now,
+                updated_at=now,
             )
-        ).run()  # fmt: skip
+        ).run()
     listing_id = int(rows[0]["id"])
     await hub.emit("skillswap.listing_created", actor.id, listing_id=listing_id)
     listing = await get_listing(listing_id)
@@ -147,9 +160,9 @@ async def _visible_listing(request: Request[Any, Any, Any], listing_id: FromPath
         raise NotFoundException()
     actor = await hub.actor(request)
     mine = actor is not None and actor.id == listing["owner"]
-    if not (mine or is_coordinator(actor)):
-        if listing["hidden"] or (actor is None and not is_live(listing, utcnow())):
-            raise NotFoundException()
+    hidden_from_viewer = listing["hidden"] or (actor is None and not is_live(listing, utcnow()))
+    if hidden_from_viewer and not (mine or is_coordinator(actor)):
+        raise NotFoundException()
     return listing
 
 
@@ -201,14 +214,23 @@ async def update(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> 
         return await _form_page(request, result.raw, result.errors, listing, status_code=400)
     v = result.values
     async with hub.write():
-        await Listing.update(
-            {
-                Listing.kind: v["kind"], Listing.category: category["id"], Listing.title: v["title"],
-                Listing.body: v["body"], Listing.tags: normalise_tags(v["tags"]),
-                Listing.availability: v["availability"], Listing.mode: v["mode"], Listing.area: v["area"],
-                Listing.updated_at: utcnow(),
-            }
-        ).where(Listing.id == listing_id, Listing.owner == actor.id).run()  # fmt: skip
+        await (
+            Listing.update(
+                {
+                    Listing.kind: v["kind"],
+                    Listing.category: category["id"],
+                    Listing.title: v["title"],
+                    Listing.body: v["body"],
+                    Listing.tags: normalise_tags(v["tags"]),
+                    Listing.availability: v["availability"],
+                    Listing.mode: v["mode"],
+                    Listing.area: v["area"],
+                    Listing.updated_at: utcnow(),
+                }
+            )
+            .where(Listing.id == listing_id, Listing.owner == actor.id)
+            .run()
+        )
     hub.flash(request, _("Your listing was updated."))
     return redirect(request, f"/skillswap/{listing_id}")
 
@@ -224,7 +246,11 @@ async def close(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> R
     hub = hub_of(request)
     await _owned(request, listing_id, allow_coordinator=True)
     async with hub.write():
-        await Listing.update({Listing.status: "closed", Listing.updated_at: utcnow()}).where(Listing.id == listing_id).run()
+        await (
+            Listing.update({Listing.status: "closed", Listing.updated_at: utcnow()})
+            .where(Listing.id == listing_id)
+            .run()
+        )
     hub.flash(request, _("The listing is closed. It no longer shows in the list."))
     return redirect(request, f"/skillswap/{listing_id}")
 
@@ -235,9 +261,17 @@ async def renew(request: Request[Any, Any, Any], listing_id: FromPath[int]) -> R
     await _owned(request, listing_id)
     now = utcnow()
     async with hub.write():
-        await Listing.update(
-            {Listing.status: "open", Listing.expires_at: expiry_from(now, hub.config("skillswap")), Listing.updated_at: now}
-        ).where(Listing.id == listing_id).run()
+        await (
+            Listing.update(
+                {
+                    Listing.status: "open",
+                    Listing.expires_at: expiry_from(now, hub.config("skillswap")),
+                    Listing.updated_at: now,
+                }
+            )
+            .where(Listing.id == listing_id)
+            .run()
+        )
     hub.flash(request, _("Your listing was renewed."))
     return redirect(request, f"/skillswap/{listing_id}")
 
@@ -251,9 +285,12 @@ async def _respondable(request: Request[Any, Any, Any], listing_id: FromPath[int
 
 
 async def _respond_page(
-    request: Request[Any, Any, Any], listing: dict[str, Any], form: dict[str, Any], errors: dict[str, str],
+    request: Request[Any, Any, Any],
+    listing: dict[str, Any],
+    form: dict[str, Any],
+    errors: dict[str, str],
     status_code: int = 200,
-) -> Response[str]:  # fmt: skip
+) -> Response[str]:
     return await hub_of(request).render(
         request, "skillswap/respond.html", {"listing": listing, "form": form, "errors": errors}, status_code=status_code
     )
@@ -291,5 +328,16 @@ async def respond(request: Request[Any, Any, Any], listing_id: FromPath[int]) ->
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
 
-LISTING_ROUTES = [browse, new_listing, create_listing, detail, edit_form, update, close_confirm, close, renew,
-                  respond_form, respond]  # fmt: skip
+LISTING_ROUTES = [
+    browse,
+    new_listing,
+    create_listing,
+    detail,
+    edit_form,
+    update,
+    close_confirm,
+    close,
+    renew,
+    respond_form,
+    respond,
+]

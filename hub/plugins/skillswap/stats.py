@@ -54,9 +54,13 @@ async def figures(now: datetime, months: int = 12) -> Figures:
     keys = last_months(now, months)
     cats = await list_categories(include_archived=True)
     labels = {c["id"]: category_label(c) for c in cats}
-    rows = await Exchange.select(
-        Exchange.category, Exchange.minutes, Exchange.confirmed_at, Exchange.provider, Exchange.receiver
-    ).where(Exchange.status == "confirmed", Exchange.confirmed_at.is_not_null()).run()
+    rows = (
+        await Exchange.select(
+            Exchange.category, Exchange.minutes, Exchange.confirmed_at, Exchange.provider, Exchange.receiver
+        )
+        .where(Exchange.status == "confirmed", Exchange.confirmed_at.is_not_null())
+        .run()
+    )
     result = Figures(months=keys, categories=[labels[c["id"]] for c in cats] + [str(_("Uncategorised"))])
     active: dict[str, set[int]] = {k: set() for k in keys}
     first_seen: dict[int, str] = {}
@@ -103,11 +107,19 @@ def to_csv(data: Figures) -> str:
     writer.writerow([_("Section"), _("Category"), *data.months, _("Total")])
     for category in data.categories:
         writer.writerow(
-            [_("Hours"), category, *(f"{data.hours.get((category, m), 0):.2f}" for m in data.months),
-             f"{data.category_total(category):.2f}"]
-        )  # fmt: skip
+            [
+                _("Hours"),
+                category,
+                *(f"{data.hours.get((category, m), 0):.2f}" for m in data.months),
+                f"{data.category_total(category):.2f}",
+            ]
+        )
     writer.writerow([_("Hours"), _("All categories"), *(f"{data.month_total(m):.2f}" for m in data.months), ""])
-    for label, series in ((_("Active members"), data.active), (_("New members"), data.new), (_("Lapsed members"), data.lapsed)):
+    for label, series in (
+        (_("Active members"), data.active),
+        (_("New members"), data.new),
+        (_("Lapsed members"), data.lapsed),
+    ):
         writer.writerow([_("Members"), label, *(series.get(m, 0) for m in data.months), ""])
     return out.getvalue()
 

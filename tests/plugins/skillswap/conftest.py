@@ -90,13 +90,19 @@ async def client(app: Any) -> Any:
         task.result()  # startup failed: raise its error
     try:
         transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://testserver.local", follow_redirects=False) as other:
+        async with AsyncClient(
+            transport=transport, base_url="http://testserver.local", follow_redirects=False
+        ) as other:
             other.__class__ = type(
                 "SameLoopHubClient",
                 (AsyncClient,),
-                {"csrf_token": HubClient.csrf_token, "post_form": HubClient.post_form, "login": HubClient.login,
-                 "logout": HubClient.logout},
-            )  # fmt: skip
+                {
+                    "csrf_token": HubClient.csrf_token,
+                    "post_form": HubClient.post_form,
+                    "login": HubClient.login,
+                    "logout": HubClient.logout,
+                },
+            )
             yield other
     finally:
         stop.set()

@@ -27,9 +27,15 @@ async def _upload(client, data: bytes):
 
 
 async def test_coordinator_pages_are_for_organisers_only(client, member, moderator) -> None:
-    urls = ["/skillswap/coordinate/", "/skillswap/coordinate/import", "/skillswap/coordinate/record",
-            "/skillswap/coordinate/reports", "/skillswap/coordinate/reports.csv", "/skillswap/coordinate/categories",
-            "/skillswap/coordinate/limits"]  # fmt: skip
+    urls = [
+        "/skillswap/coordinate/",
+        "/skillswap/coordinate/import",
+        "/skillswap/coordinate/record",
+        "/skillswap/coordinate/reports",
+        "/skillswap/coordinate/reports.csv",
+        "/skillswap/coordinate/categories",
+        "/skillswap/coordinate/limits",
+    ]
     for url in urls:
         assert (await client.get(url)).status_code in (302, 303, 401), url
     await client.login(member)
@@ -63,8 +69,16 @@ async def test_import_with_any_bad_row_changes_nothing(client, hub, make_member,
     assert response.status_code == 400
     text = response.text
     assert "Nothing was imported: 8 of 9 rows have problems" in text
-    for reason in ("No member with the email", "is not a date", "more than zero", "more than the 24 allowed",
-                   "repeats line 2", "in the future", "the same member", "Unknown category"):  # fmt: skip
+    for reason in (
+        "No member with the email",
+        "is not a date",
+        "more than zero",
+        "more than the 24 allowed",
+        "repeats line 2",
+        "in the future",
+        "the same member",
+        "Unknown category",
+    ):
         assert reason in text, reason
     assert await Exchange.count().run() == 0 and await LedgerEntry.count().run() == 0
 
@@ -72,7 +86,9 @@ async def test_import_with_any_bad_row_changes_nothing(client, hub, make_member,
 async def test_good_import_is_applied_once(client, hub, make_member, moderator) -> None:
     alice, bob = await make_member(), await make_member()
     await client.login(moderator)
-    good = _csv(f"2026-01-10,{alice.email},{bob.email},1.5,garden,Hedge", f"2026-01-11,{bob.email},{alice.email},2,,Lift")
+    good = _csv(
+        f"2026-01-10,{alice.email},{bob.email},1.5,garden,Hedge", f"2026-01-11,{bob.email},{alice.email},2,,Lift"
+    )
     response = await _upload(client, good)
     assert response.status_code == 200 and "Imported 2 rows" in response.text
     assert await Exchange.count().where(Exchange.status == "confirmed").run() == 2
@@ -99,15 +115,26 @@ async def test_record_on_behalf_of_members(client, hub, make_member, moderator) 
     await client.login(moderator)
     bad = await client.post_form(
         "/skillswap/coordinate/record",
-        {"provider": "ghost@example.org", "receiver": bob.email, "category": str(garden), "date": "2026-13-01",
-         "minutes": "60"},
-    )  # fmt: skip
+        {
+            "provider": "ghost@example.org",
+            "receiver": bob.email,
+            "category": str(garden),
+            "date": "2026-13-01",
+            "minutes": "60",
+        },
+    )
     assert bad.status_code == 400 and await Exchange.count().run() == 0
     ok = await client.post_form(
         "/skillswap/coordinate/record",
-        {"provider": alice.email, "receiver": bob.email, "category": str(garden), "date": "2026-02-01",
-         "minutes": "60", "description": "Dug the veg patch"},
-    )  # fmt: skip
+        {
+            "provider": alice.email,
+            "receiver": bob.email,
+            "category": str(garden),
+            "date": "2026-02-01",
+            "minutes": "60",
+            "description": "Dug the veg patch",
+        },
+    )
     assert ok.status_code == 303
     row = await Exchange.select().first().run()
     assert row["status"] == "confirmed" and row["recorded_by"] == moderator.id and row["minutes"] == 60
@@ -137,8 +164,12 @@ async def test_reports_page_has_accessible_svg_charts_and_csv(client, hub, make_
     now = utcnow()
     async with hub.write():
         await Exchange.insert(
-            Exchange(provider=alice.id, receiver=bob.id, category=garden, status="confirmed", minutes=90, confirmed_at=now),
-            Exchange(provider=carol.id, receiver=bob.id, category=None, status="confirmed", minutes=60, confirmed_at=now),
+            Exchange(
+                provider=alice.id, receiver=bob.id, category=garden, status="confirmed", minutes=90, confirmed_at=now
+            ),
+            Exchange(
+                provider=carol.id, receiver=bob.id, category=None, status="confirmed", minutes=60, confirmed_at=now
+            ),
             Exchange(provider=carol.id, receiver=alice.id, category=garden, status="cancelled", minutes=600),
         ).run()
     await client.login(moderator)

@@ -22,9 +22,16 @@ def skillswap_config(credits_config) -> dict[str, Any]:
 async def _done_exchange(hub, provider, receiver, minutes: int = 120) -> int:
     async with hub.write():
         rows = await Exchange.insert(
-            Exchange(provider=provider.id, receiver=receiver.id, initiator=provider.id, status="done", minutes=minutes,
-                     provider_confirmed=True, done_at=utcnow())
-        ).run()  # fmt: skip
+            Exchange(
+                provider=provider.id,
+                receiver=receiver.id,
+                initiator=provider.id,
+                status="done",
+                minutes=minutes,
+                provider_confirmed=True,
+                done_at=utcnow(),
+            )
+        ).run()
     return int(rows[0]["id"])
 
 
@@ -72,32 +79,44 @@ async def test_limits_alert_coordinators_and_refuse_when_set(client, hub, make_m
 async def test_pool_donation_and_grant(client, hub, make_member, moderator) -> None:
     alice, carol = await make_member(), await make_member()
     async with hub.write():
-        await ledger.post_transfer("starter", [ledger.Leg(ledger.ISSUANCE, None, -180), ledger.Leg(ledger.MEMBER, alice.id, 180)],
-                                   hub.config("skillswap"), enforce_limits=False)  # fmt: skip
+        await ledger.post_transfer(
+            "starter",
+            [ledger.Leg(ledger.ISSUANCE, None, -180), ledger.Leg(ledger.MEMBER, alice.id, 180)],
+            hub.config("skillswap"),
+            enforce_limits=False,
+        )
     await client.login(alice)
     too_much = await client.post_form("/skillswap/credits/donate", {"minutes": "600"})
     assert too_much.status_code == 400 and await ledger.account_balance(ledger.POOL) == 0
     assert (await client.post_form("/skillswap/credits/donate", {"minutes": "120"})).status_code == 303
     assert await ledger.account_balance(ledger.POOL) == 120 and await ledger.balance(alice.id) == 60
-    assert (await client.post_form("/skillswap/coordinate/grant", {"member": carol.email, "minutes": "60", "memo": "x"})).status_code == 403
+    assert (
+        await client.post_form("/skillswap/coordinate/grant", {"member": carol.email, "minutes": "60", "memo": "x"})
+    ).status_code == 403
     await client.logout()
     await client.login(moderator)
-    over = await client.post_form("/skillswap/coordinate/grant", {"member": carol.email, "minutes": "600", "memo": "Help"})
+    over = await client.post_form(
+        "/skillswap/coordinate/grant", {"member": carol.email, "minutes": "600", "memo": "Help"}
+    )
     assert over.status_code == 400 and await ledger.balance(carol.id) == 0
     ok = await client.post_form("/skillswap/coordinate/grant", {"member": carol.email, "minutes": "60", "memo": "Help"})
     assert ok.status_code == 303 and await ledger.balance(carol.id) == 60
     assert await ledger.account_balance(ledger.POOL) == 60 and await ledger.ledger_total() == 0
     assert (await client.get(f"/skillswap/credits/{carol.id}")).status_code == 200
-    limits = await client.post_form("/skillswap/coordinate/limits", {"member": carol.email, "min_hours": "-5", "max_hours": "10"})
+    limits = await client.post_form(
+        "/skillswap/coordinate/limits", {"member": carol.email, "min_hours": "-5", "max_hours": "10"}
+    )
     assert limits.status_code == 303
     assert (await ledger.limits_for([carol.id], hub.config("skillswap")))[carol.id] == ledger.Limits(-300, 600)
-    bad = await client.post_form("/skillswap/coordinate/limits", {"member": carol.email, "min_hours": "5", "max_hours": "1"})
+    bad = await client.post_form(
+        "/skillswap/coordinate/limits", {"member": carol.email, "min_hours": "5", "max_hours": "1"}
+    )
     assert bad.status_code == 400
 
 
 async def test_starter_credits_once(hub, make_member) -> None:
-    from hub.plugins.skillswap.plugin import grant_starter_credits, on_event
     from hub.core.types import Event
+    from hub.plugins.skillswap.plugin import grant_starter_credits, on_event
 
     hub.settings.plugin_config["skillswap"]["starter_credits"] = 2
     alice = await make_member()
@@ -108,7 +127,9 @@ async def test_starter_credits_once(hub, make_member) -> None:
 
 async def test_ledger_property_any_transfers_sum_to_zero_within_limits(hub, make_member) -> None:
     """Hypothesis drives random transfers (run in a thread, each example awaited on the test loop)."""
-    hub.settings.plugin_config["skillswap"].update(refuse_over_limit=True, default_min_balance=-3, default_max_balance=5)
+    hub.settings.plugin_config["skillswap"].update(
+        refuse_over_limit=True, default_min_balance=-3, default_max_balance=5
+    )
     members = [await make_member() for _ in range(4)]
     ids = [m.id for m in members]
     loop = asyncio.get_running_loop()
@@ -172,8 +193,16 @@ async def test_erase_keeps_the_ledger_balanced(client, hub, make_member) -> None
     alice, bob = await make_member(), await make_member()
     async with hub.write():
         await ledger.post_transfer("adjustment", ledger.between(alice.id, bob.id, 60), hub.config("skillswap"))
-        await Listing.insert(Listing(kind="offer", owner=alice.id, category=1, title="Alice's offer", status="open",
-                                     expires_at=utcnow() + timedelta(days=5))).run()  # fmt: skip
+        await Listing.insert(
+            Listing(
+                kind="offer",
+                owner=alice.id,
+                category=1,
+                title="Alice's offer",
+                status="open",
+                expires_at=utcnow() + timedelta(days=5),
+            )
+        ).run()
         await Exchange.insert(Exchange(provider=bob.id, receiver=alice.id, initiator=alice.id, status="agreed")).run()
     exported = await member_data_export(hub=hub, member_id=alice.id)
     assert exported["balance_minutes"] == -60 and exported["listings"][0]["title"] == "Alice's offer"

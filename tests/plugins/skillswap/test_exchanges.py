@@ -57,11 +57,18 @@ async def test_full_lifecycle_through_the_relay(client, make_member, outbox) -> 
     confirmed = await client.post_form(f"/skillswap/exchanges/{exchange_id}/confirm", {}, htmx=True)
     assert confirmed.status_code == 200 and confirmed.headers.get("hx-redirect")
     row = await Exchange.select().where(Exchange.id == exchange_id).first().run()
-    assert row["status"] == "confirmed" and row["minutes"] == 90 and row["provider_confirmed"] and row["receiver_confirmed"]
+    assert (
+        row["status"] == "confirmed"
+        and row["minutes"] == 90
+        and row["provider_confirmed"]
+        and row["receiver_confirmed"]
+    )
     assert (await Listing.select(Listing.status).where(Listing.id == listing_id).first().run())["status"] == "closed"
     cancel = await client.post_form(f"/skillswap/exchanges/{exchange_id}/cancel", {"reason": "Too late"})
     assert cancel.status_code == 409
-    assert (await Exchange.select(Exchange.status).where(Exchange.id == exchange_id).first().run())["status"] == "confirmed"
+    assert (await Exchange.select(Exchange.status).where(Exchange.id == exchange_id).first().run())[
+        "status"
+    ] == "confirmed"
 
 
 async def test_exchange_fragment_for_htmx(client, make_member) -> None:
@@ -94,7 +101,9 @@ async def test_cancel_needs_a_reason_and_frees_the_request(client, make_member) 
     empty = await client.post_form(f"/skillswap/exchanges/{first}/cancel", {"reason": ""})
     assert empty.status_code == 400
     assert (await Exchange.select(Exchange.status).where(Exchange.id == first).first().run())["status"] == "agreed"
-    assert (await client.post_form(f"/skillswap/exchanges/{first}/cancel", {"reason": "Hedge fell down"})).status_code == 303
+    assert (
+        await client.post_form(f"/skillswap/exchanges/{first}/cancel", {"reason": "Hedge fell down"})
+    ).status_code == 303
     row = await Exchange.select().where(Exchange.id == first).first().run()
     assert row["status"] == "cancelled" and row["cancel_reason"] == "Hedge fell down"
     assert (await client.post_form(f"/skillswap/exchanges/{second}/accept", {})).status_code == 303
@@ -110,8 +119,15 @@ async def test_other_members_ids_are_refused(client, make_member) -> None:
     await client.logout()
     await client.login(mallory)
     assert (await client.get(f"/skillswap/exchanges/{exchange_id}")).status_code == 404
-    for action, data in (("accept", {}), ("done", {"minutes": "60"}), ("confirm", {}), ("cancel", {"reason": "x y"}),
-                         ("thanks", {"body": "thanks"}), ("concern", {"reason": "hmm"}), ("details", {"when": "now"})):
+    for action, data in (
+        ("accept", {}),
+        ("done", {"minutes": "60"}),
+        ("confirm", {}),
+        ("cancel", {"reason": "x y"}),
+        ("thanks", {"body": "thanks"}),
+        ("concern", {"reason": "hmm"}),
+        ("details", {"when": "now"}),
+    ):
         response = await client.post_form(f"/skillswap/exchanges/{exchange_id}/{action}", data)
         assert response.status_code == 404, action
     row = await Exchange.select().where(Exchange.id == exchange_id).first().run()
@@ -128,14 +144,22 @@ async def test_concurrent_accepts_of_one_request_have_one_winner(hub, make_membe
     garden = await _garden()
     async with hub.write():
         rows = await Listing.insert(
-            Listing(kind="request", owner=alice.id, category=garden, title="One helper wanted",
-                    status="open", expires_at=now + timedelta(days=30))
-        ).run()  # fmt: skip
+            Listing(
+                kind="request",
+                owner=alice.id,
+                category=garden,
+                title="One helper wanted",
+                status="open",
+                expires_at=now + timedelta(days=30),
+            )
+        ).run()
         listing_id = rows[0]["id"]
         ids = []
         for helper in helpers:
             created = await Exchange.insert(
-                Exchange(listing=listing_id, provider=helper.id, receiver=alice.id, initiator=helper.id, status="proposed")
+                Exchange(
+                    listing=listing_id, provider=helper.id, receiver=alice.id, initiator=helper.id, status="proposed"
+                )
             ).run()
             ids.append(created[0]["id"])
 
@@ -165,9 +189,16 @@ async def test_confirm_reminders_are_sent_once(hub, make_member) -> None:
     done_at = utcnow() - timedelta(days=10)
     async with hub.write():
         rows = await Exchange.insert(
-            Exchange(provider=bob.id, receiver=alice.id, initiator=bob.id, status="done", minutes=60,
-                     provider_confirmed=True, done_at=done_at)
-        ).run()  # fmt: skip
+            Exchange(
+                provider=bob.id,
+                receiver=alice.id,
+                initiator=bob.id,
+                status="done",
+                minutes=60,
+                provider_confirmed=True,
+                done_at=done_at,
+            )
+        ).run()
     exchange_id = rows[0]["id"]
     assert await confirm_reminders(hub, done_at + timedelta(days=1)) == 0
     assert await confirm_reminders(hub, done_at + timedelta(days=4)) == 1
@@ -183,9 +214,15 @@ async def test_thanks_after_confirmation_show_on_profile(client, hub, make_membe
     alice, bob = await make_member(), await make_member()
     async with hub.write():
         listing = await Listing.insert(
-            Listing(kind="offer", owner=alice.id, category=await _garden(), title="Pruning fruit trees",
-                    status="open", expires_at=utcnow() + timedelta(days=30))
-        ).run()  # fmt: skip
+            Listing(
+                kind="offer",
+                owner=alice.id,
+                category=await _garden(),
+                title="Pruning fruit trees",
+                status="open",
+                expires_at=utcnow() + timedelta(days=30),
+            )
+        ).run()
         rows = await Exchange.insert(
             Exchange(listing=listing[0]["id"], provider=alice.id, receiver=bob.id, initiator=bob.id, status="agreed")
         ).run()
@@ -194,7 +231,9 @@ async def test_thanks_after_confirmation_show_on_profile(client, hub, make_membe
     assert (await client.get(f"/skillswap/exchanges/{exchange_id}/thanks")).status_code == 404
     assert (await client.post_form(f"/skillswap/exchanges/{exchange_id}/thanks", {"body": "Early"})).status_code == 404
     await Exchange.update({Exchange.status: "confirmed"}).where(Exchange.id == exchange_id).run()
-    done = await client.post_form(f"/skillswap/exchanges/{exchange_id}/thanks", {"body": "Our apple tree <b>thanks</b> you!"})
+    done = await client.post_form(
+        f"/skillswap/exchanges/{exchange_id}/thanks", {"body": "Our apple tree <b>thanks</b> you!"}
+    )
     assert done.status_code == 303
     twice = await client.post_form(f"/skillswap/exchanges/{exchange_id}/thanks", {"body": "Again"})
     assert twice.status_code == 409 and await ThankYou.count().run() == 1
@@ -229,7 +268,9 @@ async def test_concern_goes_privately_to_coordinators(client, hub, make_member, 
     assert sent.status_code == 303
     reports = await Report.select().run()
     assert len(reports) == 1 and reports[0]["kind"] == "skillswap.exchange" and reports[0]["object_id"] == exchange_id
-    assert await moderation_object(hub=hub, kind="skillswap.exchange", object_id=exchange_id, viewer=_actor(carol)) is None
+    assert (
+        await moderation_object(hub=hub, kind="skillswap.exchange", object_id=exchange_id, viewer=_actor(carol)) is None
+    )
     seen = await moderation_object(
         hub=hub, kind="skillswap.exchange", object_id=exchange_id, viewer=_actor(moderator, "moderator")
     )
@@ -247,7 +288,12 @@ async def test_vetted_categories_and_privacy_of_the_flag(client, hub, make_membe
     assert await Exchange.count().run() == 0 and await RelayMessage.count().run() == 0
     offer = await client.post_form(
         "/skillswap/new",
-        {"kind": "offer", "category": str(await _category("childcare")), "title": "Babysitting evenings", "mode": "either"},
+        {
+            "kind": "offer",
+            "category": str(await _category("childcare")),
+            "title": "Babysitting evenings",
+            "mode": "either",
+        },
     )
     assert offer.status_code == 400 and await Listing.count().where(Listing.owner == bob.id).run() == 0
     await Member.update({Member.vetted: True}).where(Member.id == bob.id).run()

@@ -22,13 +22,32 @@ async def test_matching_notifies_others_capped_and_not_the_poster(client, hub, m
     now = utcnow()
     async with hub.write():
         await Listing.insert(
-            *[Listing(kind="offer", owner=m.id, category=garden, title="Garden help", tags=",hedges,", status="open",
-                      expires_at=now + timedelta(days=20)) for m in offerers]
-        ).run()  # fmt: skip
+            *[
+                Listing(
+                    kind="offer",
+                    owner=m.id,
+                    category=garden,
+                    title="Garden help",
+                    tags=",hedges,",
+                    status="open",
+                    expires_at=now + timedelta(days=20),
+                )
+                for m in offerers
+            ]
+        ).run()
     unrelated = await make_member()
     async with hub.write():
-        await Listing.insert(Listing(kind="offer", owner=unrelated.id, category=tech, title="Phones", tags=",phones,",
-                                     status="open", expires_at=now + timedelta(days=20))).run()  # fmt: skip
+        await Listing.insert(
+            Listing(
+                kind="offer",
+                owner=unrelated.id,
+                category=tech,
+                title="Phones",
+                tags=",phones,",
+                status="open",
+                expires_at=now + timedelta(days=20),
+            )
+        ).run()
     poster = offerers[0]
     await client.login(poster)
     listing_id = await post_listing(client, kind="request", slug="garden", title="Hedge help needed")
@@ -47,11 +66,23 @@ async def test_renewal_nudges_are_idempotent_and_renewing_extends(client, hub, m
     now = utcnow()
     async with hub.write():
         rows = await Listing.insert(
-            Listing(kind="offer", owner=member.id, category=await category_id(), title="Ending soon", status="open",
-                    expires_at=now + timedelta(days=3)),
-            Listing(kind="offer", owner=member.id, category=await category_id(), title="Plenty of time", status="open",
-                    expires_at=now + timedelta(days=60)),
-        ).run()  # fmt: skip
+            Listing(
+                kind="offer",
+                owner=member.id,
+                category=await category_id(),
+                title="Ending soon",
+                status="open",
+                expires_at=now + timedelta(days=3),
+            ),
+            Listing(
+                kind="offer",
+                owner=member.id,
+                category=await category_id(),
+                title="Plenty of time",
+                status="open",
+                expires_at=now + timedelta(days=60),
+            ),
+        ).run()
     assert await renewal_nudges(hub, now) == 1
     assert await renewal_nudges(hub, now + timedelta(hours=6)) == 0
     sent = await Notification.select().where(Notification.type == "skillswap.renewal").run()
@@ -112,8 +143,17 @@ async def test_listing_moderation_object(hub, make_member) -> None:
 
     alice, bob = await make_member(), await make_member()
     async with hub.write():
-        rows = await Listing.insert(Listing(kind="offer", owner=alice.id, category=await category_id(), title="Thing",
-                                            status="open", hidden=True, expires_at=utcnow() + timedelta(days=3))).run()  # fmt: skip
+        rows = await Listing.insert(
+            Listing(
+                kind="offer",
+                owner=alice.id,
+                category=await category_id(),
+                title="Thing",
+                status="open",
+                hidden=True,
+                expires_at=utcnow() + timedelta(days=3),
+            )
+        ).run()
     listing_id = rows[0]["id"]
     assert await moderation_object(hub=hub, kind="skillswap.listing", object_id=listing_id, viewer=_actor(bob)) is None
     seen = await moderation_object(hub=hub, kind="skillswap.listing", object_id=listing_id, viewer=_actor(alice))

@@ -29,11 +29,19 @@ async def test_post_edit_and_close_own_listing(client, member) -> None:
     assert page.status_code == 200 and "Bike repairs" in page.text
     edit = await client.post_form(
         f"/skillswap/{listing_id}/edit",
-        {"kind": "offer", "category": str(await category_id("repairs")), "title": "Bike and pram repairs",
-         "tags": "bikes", "mode": "remote", "area": "Old Town"},
+        {
+            "kind": "offer",
+            "category": str(await category_id("repairs")),
+            "title": "Bike and pram repairs",
+            "tags": "bikes",
+            "mode": "remote",
+            "area": "Old Town",
+        },
     )
     assert edit.status_code == 303
-    assert (await Listing.select(Listing.title).where(Listing.id == listing_id).first().run())["title"] == "Bike and pram repairs"
+    assert (await Listing.select(Listing.title).where(Listing.id == listing_id).first().run())[
+        "title"
+    ] == "Bike and pram repairs"
     confirm = await client.get(f"/skillswap/{listing_id}/close")
     assert confirm.status_code == 200 and "Yes, close it" in confirm.text
     closed = await client.post_form(f"/skillswap/{listing_id}/close")
@@ -85,13 +93,21 @@ async def test_filters_keyset_pagination_and_htmx_fragment(client, member, hub) 
     async with hub.write():
         await Listing.insert(
             *[
-                Listing(kind="offer" if i % 2 else "request", owner=member.id, category=garden if i % 3 else tech,
-                        title=f"Listing number {i:03d}", tags=",ladders," if i % 5 == 0 else ",misc,",
-                        area="Riverside" if i % 4 == 0 else "Old Town", status="open",
-                        expires_at=now + timedelta(days=30), created_at=now, updated_at=now)
+                Listing(
+                    kind="offer" if i % 2 else "request",
+                    owner=member.id,
+                    category=garden if i % 3 else tech,
+                    title=f"Listing number {i:03d}",
+                    tags=",ladders," if i % 5 == 0 else ",misc,",
+                    area="Riverside" if i % 4 == 0 else "Old Town",
+                    status="open",
+                    expires_at=now + timedelta(days=30),
+                    created_at=now,
+                    updated_at=now,
+                )
                 for i in range(45)
             ]
-        ).run()  # fmt: skip
+        ).run()
     first = await client.get("/skillswap/")
     assert "Listing number 044" in first.text and "Listing number 024" not in first.text
     assert 'rel="next"' in first.text
@@ -127,9 +143,20 @@ async def test_list_page_query_count_is_bounded(client, member, hub) -> None:
     garden = await category_id("garden")
     async with hub.write():
         await Listing.insert(
-            *[Listing(kind="offer", owner=member.id, category=garden, title=f"Item {i}", status="open",
-                      expires_at=now + timedelta(days=30), created_at=now, updated_at=now) for i in range(60)]
-        ).run()  # fmt: skip
+            *[
+                Listing(
+                    kind="offer",
+                    owner=member.id,
+                    category=garden,
+                    title=f"Item {i}",
+                    status="open",
+                    expires_at=now + timedelta(days=30),
+                    created_at=now,
+                    updated_at=now,
+                )
+                for i in range(60)
+            ]
+        ).run()
     await client.get("/skillswap/")  # warm the session and site state
     with count_queries() as counter:
         page = await client.get("/skillswap/", params={"category": "garden", "tag": "x"})
@@ -161,9 +188,15 @@ async def test_hidden_listing_is_gone_for_others(client, make_member, moderator,
     from hub.core import hooks
 
     handled = await hooks.call_first(
-        hub.registry, "moderate", hub=hub, kind="skillswap.listing", object_id=listing_id, action="hide",
-        actor=None, reason="spam",
-    )  # fmt: skip
+        hub.registry,
+        "moderate",
+        hub=hub,
+        kind="skillswap.listing",
+        object_id=listing_id,
+        action="hide",
+        actor=None,
+        reason="spam",
+    )
     assert handled is True
     await client.logout()
     await client.login(bob)
