@@ -159,3 +159,29 @@ async def test_listing_moderation_object(hub, make_member) -> None:
     seen = await moderation_object(hub=hub, kind="skillswap.listing", object_id=listing_id, viewer=_actor(alice))
     assert seen is not None and seen.hidden is True and seen.author_id == alice.id
     assert await moderation_object(hub=hub, kind="other.thing", object_id=listing_id, viewer=_actor(alice)) is None
+
+
+async def test_matching_in_a_vetted_category_only_reaches_vetted_members(client, hub, make_member) -> None:
+    from hub.core.members.tables import Member
+
+    checked, unchecked, parent = await make_member(), await make_member(), await make_member()
+    await Member.update({Member.vetted: True}).where(Member.id == checked.id).run()
+    childcare = await category_id("childcare")
+    async with hub.write():
+        await Listing.insert(
+            *[
+                Listing(
+                    kind="offer",
+                    owner=m.id,
+                    category=childcare,
+                    title="Babysitting",
+                    status="open",
+                    expires_at=utcnow() + timedelta(days=20),
+                )
+                for m in (checked, unchecked)
+            ]
+        ).run()
+    await client.login(parent)
+    await post_listing(client, kind="request", slug="childcare", title="Thursday pick-up")
+    notified = {n["member"] for n in await Notification.select().where(Notification.type == "skillswap.match").run()}
+    assert notified == {checked.id}
