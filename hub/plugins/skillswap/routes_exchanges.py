@@ -10,7 +10,6 @@ from litestar.params import FromPath
 
 from hub import redirect
 from hub.core.i18n import gettext as _
-from hub.core.members.tables import Member
 from hub.plugins.skillswap import exchanges as service
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.access import hub_of, int_param, is_coordinator, require_actor
@@ -273,13 +272,6 @@ async def concern(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -
     await hub.report("skillswap.exchange", exchange_id, actor.id, result.values["reason"])
     hub.flash(request, _("Thank you. A coordinator will read this privately and get in touch."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
-
-
-async def _member_names(ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await Member.select(Member.id, Member.display_name).where(Member.id.is_in(ids)).run()
-    return {r["id"]: r["display_name"] for r in rows}
 
 
 EXCHANGE_ROUTES = [
