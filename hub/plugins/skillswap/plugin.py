@@ -173,7 +173,8 @@ async def grant_starter_credits(hub: Any, member_id: int) -> bool:
 
 @hookimpl
 async def on_event(hub: Any, event: Any) -> None:
-    if event.name in ("core.member_joined", "core.member_created", "core.member_approved"):
+    # Joining grants starter credits; a sign-in catches members who joined before credits were on.
+    if event.name in ("core.member_joined", "core.member_created", "core.member_approved", "core.logged_in"):
         member_id = event.data.get("member_id") or event.actor_id
         if member_id:
             await grant_starter_credits(hub, int(member_id))

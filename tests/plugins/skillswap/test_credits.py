@@ -213,3 +213,12 @@ async def test_erase_keeps_the_ledger_balanced(client, hub, make_member) -> None
     assert await Listing.count().where(Listing.owner == alice.id).run() == 0
     row = await Exchange.select().first().run()
     assert row["status"] == "cancelled" and row["receiver"] is None and row["initiator"] is None
+
+
+async def test_starter_credits_on_first_sign_in(client, hub, make_member) -> None:
+    hub.settings.plugin_config["skillswap"]["starter_credits"] = 1.5
+    alice = await make_member()
+    await client.login(alice)
+    await client.logout()
+    await client.login(alice)
+    assert await ledger.balance(alice.id) == 90 and await ledger.ledger_total() == 0
