@@ -1,0 +1,1 @@
+"""Skill swap: members offer and request help, agree exchanges and (optionally) keep time credits."""

@@ -1,0 +1,55 @@
+"""Listing categories: sensible defaults that organisers may rename, extend or mark as needing vetting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.core.i18n import gettext as _
+from hub.core.i18n import lazy_gettext as _l
+from hub.plugins.skillswap.tables import Category
+
+__all__ = ["DEFAULTS", "category_label", "ensure_default_categories", "list_categories"]
+
+DEFAULTS: list[tuple[str, Any, bool]] = [
+    ("help-at-home", _l("Help at home"), False),
+    ("garden", _l("Garden"), False),
+    ("tech-help", _l("Tech help"), False),
+    ("languages", _l("Languages"), False),
+    ("lifts", _l("Lifts"), False),
+    ("repairs", _l("Repairs"), False),
+    ("childcare", _l("Childcare"), True),
+    ("cooking", _l("Cooking"), False),
+    ("company", _l("Company and a chat"), False),
+    ("other", _l("Other"), False),
+]
+_DEFAULT_LABELS = {slug: label for slug, label, _vetted in DEFAULTS}
+
+
+def category_label(row: dict[str, Any]) -> str:
+    """An organiser's own name, else the translated default name (else the slug)."""
+    if row.get("name"):
+        return str(row["name"])
+    label = _DEFAULT_LABELS.get(str(row.get("slug")))
+    return str(label) if label is not None else str(row.get("slug", _("Other")))
+
+
+async def ensure_default_categories() -> None:
+    """Seed the built-in categories once (a hub that already has categories keeps its own)."""
+    if await Category.exists().run():
+        return
+    await Category.insert(
+        *[
+            Category(slug=slug, name=None, needs_vetted=vetted, position=index * 10)
+            for index, (slug, _label, vetted) in enumerate(DEFAULTS)
+        ]
+    ).run()
+
+
+async def list_categories(include_archived: bool = False) -> list[dict[str, Any]]:
+    query = Category.select().order_by(Category.position).order_by(Category.id)
+    if not include_archived:
+        query = query.where(Category.archived.eq(False))
+    rows = await query.run()
+    for row in rows:
+        row["label"] = category_label(row)
+    return rows
