@@ -40,7 +40,7 @@ def deprecated(since: str, removal: str, alternative: str = "") -> Callable[[F],
                 warnings.warn(message, DeprecationWarning, stacklevel=3)
 
         if isinstance(target, type):
-            original_init = target.__init__
+            original_init = target.__init__  # type: ignore[misc]
 
             @functools.wraps(original_init)
             def init(self: Any, *args: Any, **kwargs: Any) -> None:

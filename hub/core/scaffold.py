@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 
-__all__ = ["TEMPLATE_DIR", "ScaffoldError", "Scaffold", "scaffold_plugin", "slug_problem"]
+__all__ = ["TEMPLATE_DIR", "Scaffold", "ScaffoldError", "scaffold_plugin", "slug_problem"]
 
 TEMPLATE_DIR = Path(__file__).parent / "scaffold_template"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,29}$")

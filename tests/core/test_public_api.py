@@ -63,7 +63,9 @@ def test_deprecated_function_warns_once_and_still_works() -> None:
     def old_helper(x: int) -> int:
         return x * 2
 
-    with pytest.warns(DeprecationWarning, match=r"old_helper is deprecated since Community Hub 1\.1.*removed in 1\.2.*new_helper\(\)"):
+    with pytest.warns(
+        DeprecationWarning, match=r"old_helper is deprecated since Community Hub 1\.1.*removed in 1\.2.*new_helper\(\)"
+    ):
         assert old_helper(2) == 4
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -98,7 +98,9 @@ def plugin_env(tmp_path: Path) -> tuple[Path, Path]:
         env=_clean_env(),
     )
     if installed.returncode != 0:
-        pytest.skip(f"cannot build the plugin offline (hatchling missing from the uv cache?): {installed.stderr[-500:]}")
+        pytest.skip(
+            f"cannot build the plugin offline (hatchling missing from the uv cache?): {installed.stderr[-500:]}"
+        )
     return python, scaffold.target
 
 

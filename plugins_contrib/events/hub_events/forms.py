@@ -44,7 +44,13 @@ def when_form() -> list[Field]:
     return [
         Field("date", _("Date"), check=_date, max_length=10),
         Field("start_time", _("Starts at"), check=_time, max_length=8),
-        Field("end_time", _("Ends at"), check=_time, max_length=8, help=_("If it ends after midnight, it ends the next day.")),
+        Field(
+            "end_time",
+            _("Ends at"),
+            check=_time,
+            max_length=8,
+            help=_("If it ends after midnight, it ends the next day."),
+        ),
     ]
 
 
@@ -68,7 +74,11 @@ def event_form() -> Form:
                 "recurrence",
                 _("Repeats"),
                 kind="choice",
-                choices=[("none", _("Does not repeat")), ("weekly", _("Every week")), ("monthly", _("Every month on the same weekday"))],
+                choices=[
+                    ("none", _("Does not repeat")),
+                    ("weekly", _("Every week")),
+                    ("monthly", _("Every month on the same weekday")),
+                ],
             ),
             Field("repeat_until", _("Repeat until"), required=False, check=_date, max_length=10),
         ]

@@ -19,6 +19,8 @@ from hub import (
     ReportedObject,
     SearchHit,
     hookimpl,
+)
+from hub import (
     lazy_gettext as _l,
 )
 from hub.core.i18n import current_locale
@@ -125,7 +127,9 @@ async def search(hub: Any, query: str, actor: Any, limit: int) -> list[SearchHit
 @hookimpl
 def notification_types(hub: Any) -> list[NotificationType]:
     return [
-        NotificationType("events.reminder", _("Event reminders"), _("A day before an event you are going to."), "email"),
+        NotificationType(
+            "events.reminder", _("Event reminders"), _("A day before an event you are going to."), "email"
+        ),
         NotificationType(
             "events.promoted", _("A place came free"), _("You moved from the waiting list to going."), "email"
         ),
@@ -217,7 +221,12 @@ async def moderate(hub: Any, kind: str, object_id: int, action: str, actor: Any,
 DEMO_EVENTS = (
     ("Repair café", "Bring something broken; leave with it fixed. Tea and cake provided.", "Village hall", "public"),
     ("Community garden work day", "Weeding, planting and a shared lunch. Gloves available.", "Allotments", "public"),
-    ("Tenants' association meeting", "Rent review, repairs backlog and the next newsletter.", "Room 2, library", "members"),
+    (
+        "Tenants' association meeting",
+        "Rent review, repairs backlog and the next newsletter.",
+        "Room 2, library",
+        "members",
+    ),
     ("Walking group", "An easy 5 km loop, step-free route available.", "Meet at the bus stop", "public"),
     ("Online coffee morning", "A friendly chat for anyone who can't get out.", "", "members"),
 )
@@ -252,6 +261,6 @@ async def demo_data(hub: Any, scale: str, progress: Any) -> None:
             )
         )
     async with hub.write():
-        for start in range(0, len(rows), 1000):
-            await EventRow.insert(*rows[start : start + 1000]).run()
-            progress(min(1000, len(rows) - start))
+        for offset in range(0, len(rows), 1000):
+            await EventRow.insert(*rows[offset : offset + 1000]).run()
+            progress(min(1000, len(rows) - offset))

@@ -23,7 +23,10 @@ __all__ = ["EventsController"]
 
 PAGE_SIZE = 20
 RSVP_FORM = Form(
-    [Field("status", "status", kind="choice", choices=[(s, s) for s in service.STATUSES]), Field("at", "at", max_length=32)]
+    [
+        Field("status", "status", kind="choice", choices=[(s, s) for s in service.STATUSES]),
+        Field("at", "at", max_length=32),
+    ]
 )
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -66,9 +69,9 @@ def _cross_checks(values: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not values.get("place") and not values.get("online_url"):
         errors["place"] = _("Give a place or an online link, so people know where to go.")
-    if values.get("recurrence") != "none" and values.get("repeat_until"):
-        if date.fromisoformat(values["repeat_until"]) < date.fromisoformat(values["date"]):
-            errors["repeat_until"] = _("The last date must be after the first.")
+    until = values.get("repeat_until")
+    if values.get("recurrence") != "none" and until and date.fromisoformat(until) < date.fromisoformat(values["date"]):
+        errors["repeat_until"] = _("The last date must be after the first.")
     return errors
 
 
@@ -296,10 +299,14 @@ class EventsController(Controller):
                         new_end=new_end,
                     )
                 ).run()
-            attendees = await Rsvp.select(Rsvp.member).where(
-                Rsvp.event == event_id, Rsvp.occurrence == occurrence.key, Rsvp.status.is_in(["going", "maybe"])
-            ).run()
-        await hub.emit("events.occurrence_changed", actor.id, event_id=event_id, occurrence=occurrence.key, action=action)
+            attendees = (
+                await Rsvp.select(Rsvp.member)
+                .where(Rsvp.event == event_id, Rsvp.occurrence == occurrence.key, Rsvp.status.is_in(["going", "maybe"]))
+                .run()
+            )
+        await hub.emit(
+            "events.occurrence_changed", actor.id, event_id=event_id, occurrence=occurrence.key, action=action
+        )
         title = {
             "cancel": _("Cancelled: %(title)s", title=event["title"]),
             "move": _("New time for %(title)s", title=event["title"]),
@@ -355,13 +362,22 @@ class EventsController(Controller):
         hub = _hub(request)
         if len(token) > 64:
             raise NotFoundException()
-        row = await FeedToken.select(
-            FeedToken.member, FeedToken.member.display_name, FeedToken.member.role, FeedToken.member.status
-        ).where(FeedToken.token == token).first().run()
+        row = (
+            await FeedToken.select(
+                FeedToken.member, FeedToken.member.display_name, FeedToken.member.role, FeedToken.member.status
+            )
+            .where(FeedToken.token == token)
+            .first()
+            .run()
+        )
         if row is None or row["member.status"] != "active":
             raise NotFoundException()
         viewer = Actor(
-            id=row["member"], display_name=row["member.display_name"], email="", role=row["member.role"], status="active"
+            id=row["member"],
+            display_name=row["member.display_name"],
+            email="",
+            role=row["member.role"],
+            status="active",
         )
         now = _now()
         found = await service.upcoming(viewer, now - timedelta(days=30), 0, horizon=timedelta(days=400))

@@ -268,9 +268,12 @@ class RsvpOutcome:
 
 async def set_rsvp(event: dict[str, Any], key: str, member_id: int, wanted: str, now: datetime) -> RsvpOutcome:
     """Record an answer inside the caller's write transaction; full events put "going" on the waiting list."""
-    existing = await Rsvp.select(Rsvp.id, Rsvp.status).where(
-        Rsvp.event == event["id"], Rsvp.occurrence == key, Rsvp.member == member_id
-    ).first().run()
+    existing = (
+        await Rsvp.select(Rsvp.id, Rsvp.status)
+        .where(Rsvp.event == event["id"], Rsvp.occurrence == key, Rsvp.member == member_id)
+        .first()
+        .run()
+    )
     previous = existing["status"] if existing else None
     status = wanted
     capacity = event["capacity"]

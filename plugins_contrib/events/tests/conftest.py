@@ -8,4 +8,3 @@ import pytest
 @pytest.fixture
 def enabled_plugins() -> tuple[str, ...] | None:
     return ("events",)
-

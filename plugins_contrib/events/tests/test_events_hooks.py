@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from events_helpers import event_form
+
 from hub.core import hooks
 from hub.core.notifications.tables import Notification
 from hub.testing import HubClient, TestMember
 from hub_events.jobs import send_reminders
 from hub_events.tables import EventRow, Rsvp
-
-from events_helpers import event_form
 
 
 async def _event_and_rsvp(client: HubClient, organiser: TestMember, guest: TestMember, **form: str) -> int:
@@ -97,7 +97,14 @@ async def test_moderation_hides_an_event(client: HubClient, hub, member, moderat
     )
     assert described.title == "Dodgy sale" and described.author_id == member.id
     handled = await hooks.call_first(
-        hub.registry, "moderate", hub=hub, kind="events.event", object_id=event_id, action="hide", actor=None, reason="spam"
+        hub.registry,
+        "moderate",
+        hub=hub,
+        kind="events.event",
+        object_id=event_id,
+        action="hide",
+        actor=None,
+        reason="spam",
     )
     assert handled is True
     await client.logout()

@@ -3,14 +3,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from events_helpers import event_form, future_day
 from icalendar import Calendar
 
 from hub.core.db import count_queries
 from hub.core.plugins import BUILTIN_PLUGINS
 from hub.testing import HubClient, TestMember
 from hub_events.tables import EventRow, Rsvp
-
-from events_helpers import event_form, future_day
 
 
 async def create(client: HubClient, **overrides: str) -> int:

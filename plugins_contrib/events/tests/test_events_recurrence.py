@@ -32,7 +32,9 @@ def test_monthly_second_tuesday_and_last_weekday() -> None:
 
 def test_until_and_window_bounds() -> None:
     first = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    found = starts(first, "UTC", "weekly", date(2026, 1, 26), datetime(2026, 1, 10, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    found = starts(
+        first, "UTC", "weekly", date(2026, 1, 26), datetime(2026, 1, 10, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+    )
     assert [m.day for m in found] == [12, 19, 26]
     far = starts(first, "UTC", "weekly", None, datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 1, 15, tzinfo=UTC))
     assert len(far) == 2 and all(m.weekday() == 0 for m in far)
