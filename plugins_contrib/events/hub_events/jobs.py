@@ -16,14 +16,8 @@ REMIND_AHEAD = timedelta(hours=24)
 
 async def send_reminders(hub: Any, now: datetime) -> int:
     """Remind attendees of occurrences starting within a day; dedupe keys make reruns harmless."""
-    found = [o for o in await service.upcoming(None, now, 0, horizon=REMIND_AHEAD) if not o.cancelled]
-    # Members-only events are not in the anonymous list above; add them.
-    staff = service.Actor(id=0, display_name="", email="", role="member", status="active")
-    found += [
-        o
-        for o in await service.upcoming(staff, now, 0, horizon=REMIND_AHEAD)
-        if not o.cancelled and o.event["audience"] != "public"
-    ]
+    upcoming = await service.upcoming(None, now, 0, horizon=REMIND_AHEAD, every_audience=True)
+    found = [o for o in upcoming if not o.cancelled]
     if not found:
         return 0
     by_pair = {(o.event_id, o.key): o for o in found}

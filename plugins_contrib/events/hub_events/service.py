@@ -170,17 +170,23 @@ async def upcoming(
     organiser_id: int | None = None,
     include_cancelled: bool = True,
     horizon: timedelta = HORIZON,
+    every_audience: bool = False,
 ) -> list[Occurrence]:
-    """The next ``limit`` occurrences starting at or after ``after`` that ``actor`` may see (2–3 queries)."""
+    """The next ``limit`` occurrences (0: all, up to 1,000 single events) from ``after`` that ``actor`` may see.
+
+    Answers a page with ``limit + 1`` items so the caller knows whether there is a next page.
+    ``every_audience`` includes members-only events whoever asks (for jobs, never for pages).
+    Three queries: single events, recurring series, their one-date changes.
+    """
     window_end = after + horizon
-    clauses = visible(actor)
+    clauses = [EventRow.hidden.eq(False)] if every_audience else visible(actor)
     if organiser_id is not None:
         clauses.append(EventRow.organiser == organiser_id)
     single = (
         EventRow.select(*EVENT_COLUMNS)
         .where(EventRow.recurrence == "none", EventRow.starts_at >= after, *clauses)
         .order_by(EventRow.starts_at)
-        .limit(limit + 1)
+        .limit(limit + 1 if limit else 1000)
     )
     series = (
         EventRow.select(*EVENT_COLUMNS)
