@@ -235,3 +235,33 @@ async def test_home_panel_search_and_query_budget(client: HubClient, member: Tes
     assert "Coming up" in home.text and "Work day 0" in home.text
     found = await client.get("/search?q=work+day")
     assert "Work day 24" in found.text
+
+
+async def test_more_places_promote_the_waiting_list(client: HubClient, anon_client, member, make_member) -> None:
+    await client.login(member)
+    event_id = await create(client, capacity="1")
+    page = await client.get(f"/events/{event_id}")
+    at = re.search(r'name="at" value="([^"]+)"', page.text).group(1)
+    guests = [await make_member(), await make_member()]
+    for guest in guests:
+        await anon_client.login(guest)
+        assert (
+            await anon_client.post_form(f"/events/{event_id}/rsvp", {"status": "going", "at": at})
+        ).status_code == 303
+        await anon_client.logout()
+    statuses = {r["member"]: r["status"] for r in await Rsvp.select(Rsvp.member, Rsvp.status).run()}
+    assert statuses == {guests[0].id: "going", guests[1].id: "waiting"}
+    saved = await client.post_form(f"/events/{event_id}/edit", event_form(capacity="2"))
+    assert saved.status_code == 303
+    statuses = {r["member"]: r["status"] for r in await Rsvp.select(Rsvp.member, Rsvp.status).run()}
+    assert statuses == {guests[0].id: "going", guests[1].id: "going"}
+    shown = await client.get(f"/events/{event_id}")
+    assert "2 going" in shown.text and "0 of 2 places free" in shown.text
+
+
+async def test_list_answers_htmx_with_the_results_block(client: HubClient, member) -> None:
+    await client.login(member)
+    await create(client)
+    fragment = await client.get("/events/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text and "Repair café" in fragment.text
+    assert "HX-Request" in fragment.headers["vary"]
