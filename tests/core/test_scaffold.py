@@ -53,6 +53,23 @@ def test_scaffold_layout_and_no_overwrite(tmp_path: Path) -> None:
     for hook in ("register_db_apps", "register_permissions", "register_routes", "nav_items"):
         assert f"def {hook}(" in plugin
     assert "${" not in "".join(p.read_text() for p in root.rglob("*") if p.is_file())
+    lint = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--isolated",
+            "--line-length",
+            "120",
+            "--select",
+            "E,F,W,B,UP",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
     again = CliRunner().invoke(main, ["new-plugin", "bike_repairs", "--directory", str(tmp_path)])
     assert again.exit_code == 1 and "already exists" in again.output
 
