@@ -9,9 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from hub.core.auth.permissions import PUBLIC, SIGNED_IN
+from hub.core.deprecation import deprecated
 from hub.core.hookspecs import hookimpl, hookspec
+from hub.core.i18n import gettext, lazy_gettext, ngettext
 from hub.core.plugins import PLUGIN_API_VERSION
-from hub.core.types import Actor, Event, Job, NavItem, NotificationType, Panel, Permission, PluginInfo, SearchHit
+from hub.core.types import (
+    Actor,
+    Event,
+    Job,
+    NavItem,
+    NotificationType,
+    Panel,
+    Permission,
+    PluginInfo,
+    ReportedObject,
+    SearchHit,
+)
 from hub.core.web.forms import Field, Form, FormResult, clean_text
 from hub.core.web.util import redirect, safe_next
 
@@ -32,11 +45,16 @@ __all__ = [
     "Panel",
     "Permission",
     "PluginInfo",
+    "ReportedObject",
     "SearchHit",
     "clean_text",
     "create_app",
+    "deprecated",
+    "gettext",
     "hookimpl",
     "hookspec",
+    "lazy_gettext",
+    "ngettext",
     "redirect",
     "safe_next",
 ]

@@ -498,4 +498,52 @@ def jobs_run(name: str | None, force: bool) -> None:
         raise SystemExit(1)
 
 
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Where to create the NAME folder.",
+)
+def new_plugin(name: str, directory: Path) -> None:
+    """Create a plugin package in ./NAME to start from: installable, migrated, tested, translatable."""
+    from hub.core.scaffold import ScaffoldError, scaffold_plugin
+
+    try:
+        made = scaffold_plugin(name, directory)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Created the {made.slug!r} plugin ({made.dist}) in {made.target}.\n"
+        f"Next: pip install -e {made.target} (in the hub's environment), then hub migrate && hub serve,\n"
+        f"and open /{made.slug}/. Run its tests with: pytest {made.target / 'tests'}"
+    )
+
+
+@main.command("hook-docs")
+@click.option("--check", is_flag=True, help="Exit 1 if docs/plugins/hooks.md is out of date instead of writing it.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/plugins/hooks.md"),
+    show_default=True,
+)
+def hook_docs(check: bool, output: Path) -> None:
+    """Regenerate the hook reference from the docstrings in hub/core/hookspecs.py."""
+    from hub.core.hookdocs import render_hook_reference
+
+    text = render_hook_reference()
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            raise click.ClickException(f"{output} is out of date: run `hub hook-docs`.")
+        click.echo(f"{output} is up to date.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}.")
+
+
 AsyncCommand = Callable[..., Coroutine[Any, Any, Any]]

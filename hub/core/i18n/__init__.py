@@ -53,8 +53,12 @@ def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
     return text % variables
 
 
-def lazy_gettext(message: str, **variables: Any) -> LazyProxy:
-    """For strings defined at import time (labels, categories): translated when shown."""
+def lazy_gettext(message: str, **variables: Any) -> Any:
+    """For strings defined at import time (labels, categories): translated when shown.
+
+    Typed ``Any`` so it fits ``str`` fields (``PluginInfo.name``, ``Permission.description``);
+    it is a ``babel.support.LazyProxy`` that behaves as the translated ``str``.
+    """
     return LazyProxy(gettext, message, enable_cache=False, **variables)
 
 

@@ -98,7 +98,7 @@ class CorePages(Controller):
         return [
             {
                 "slug": p.info.slug,
-                "name": p.info.name,
+                "name": str(p.info.name),
                 "version": p.info.version,
                 "source": p.source,
                 "enabled": hub.registry.is_active(p.info.slug),
