@@ -20,6 +20,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -99,6 +100,10 @@ def update_language(template: Catalog, locale_dir: Path, language: str) -> str:
     return f"{action} {po_path.relative_to(ROOT)} ({missing} to translate)"
 
 
+def say(text: str, stream: TextIO = sys.stdout) -> None:
+    stream.write(text + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("parts", nargs="*", help="core and/or plugin slugs (default: all)")
@@ -117,14 +122,14 @@ def main(argv: list[str] | None = None) -> int:
                 stale.append(name)
             continue
         if not len(template):
-            print(f"{name}: no messages")
+            say(f"{name}: no messages")
             continue
         write(template, pot)
-        print(f"{name}: {len(template)} messages → {pot.relative_to(ROOT)}")
+        say(f"{name}: {len(template)} messages → {pot.relative_to(ROOT)}")
         for language in LANGUAGES:
-            print(f"  {update_language(template, locale_dir, language)}")
+            say(f"  {update_language(template, locale_dir, language)}")
     if stale:
-        print(f"out of date: {', '.join(stale)} (run: uv run python scripts/i18n.py)", file=sys.stderr)
+        say(f"out of date: {', '.join(stale)} (run: uv run python scripts/i18n.py)", sys.stderr)
         return 1
     return 0
 

@@ -83,13 +83,13 @@ def assert_focus_visible(page: Page) -> None:
     assert focused["tag"] == "a", f"{page.url}: the first Tab stop is a <{focused['tag']}>, expected a link"
     has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0
     has_shadow = focused["boxShadow"] not in ("", "none")
-    assert has_outline or has_shadow, f"{page.url}: the focused link {focused['text']!r} has no visible focus: {focused}"
+    assert has_outline or has_shadow, (
+        f"{page.url}: the focused link {focused['text']!r} has no visible focus: {focused}"
+    )
 
 
 def assert_no_horizontal_scroll(page: Page, what: str) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
-    )
+    sizes = page.evaluate("() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
     assert sizes["scroll"] <= sizes["inner"], (
         f"{page.url} scrolls sideways at {what}: content is {sizes['scroll']}px wide in a {sizes['inner']}px window"
     )
@@ -114,9 +114,7 @@ def motion_durations(page: Page) -> list[dict[str, Any]]:
             return {el: el.outerHTML.slice(0, 80), transition: s.transitionDuration, animation: s.animationDuration};
         })"""
     )
-    return [
-        {"el": row["el"], "seconds": max(_seconds(row["transition"]), _seconds(row["animation"]))} for row in rows
-    ]
+    return [{"el": row["el"], "seconds": max(_seconds(row["transition"]), _seconds(row["animation"]))} for row in rows]
 
 
 def assert_reduced_motion(page: Page) -> None:

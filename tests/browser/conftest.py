@@ -58,13 +58,13 @@ def _ensure_axe() -> None:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     _require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     _ensure_axe()
@@ -79,14 +79,14 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_hub(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
     """A real ``hub serve`` with demo data and an admin; started after Chromium is known to exist."""
     with running_hub(tmp_path_factory.mktemp("browser-hub")) as hub:
         yield hub
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def admin_state(browser: Any, live_hub: RunningHub) -> dict[str, Any]:
     """The admin's signed-in cookies, made once through the sign-in form and reused by contexts."""
     context = browser.new_context(base_url=live_hub.base_url)

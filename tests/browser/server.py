@@ -22,7 +22,7 @@ from pathlib import Path
 from hub.core.plugins import BUILTIN_PLUGINS
 
 ADMIN_EMAIL = "admin@example.org"
-ADMIN_PASSWORD = "browser suite passphrase 2026"  # noqa: S105 - a throwaway test hub
+ADMIN_PASSWORD = "browser suite passphrase 2026"  # a throwaway test hub
 HUB_NAME = "Riverside Community Hub"
 
 HUB_TOML = f"""[hub]
@@ -84,10 +84,12 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"hub serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-            with urllib.request.urlopen(url + "/-/health", timeout=2) as response:  # noqa: S310 - local URL
-                if response.status == 200:
-                    return
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+            urllib.request.urlopen(url + "/-/health", timeout=2) as response,
+        ):
+            if response.status == 200:
+                return
         time.sleep(0.1)
     raise RuntimeError(f"hub serve did not become healthy in {timeout:.0f}s:\n{log.read_text(errors='replace')}")
 
@@ -102,7 +104,14 @@ def running_hub(hub_dir: Path) -> Iterator[RunningHub]:
     env.update(HUB_DIR=str(hub_dir), HUB_PLUGINS=",".join(plugins), PYTHONUNBUFFERED="1")
     _hub_command(hub_dir, env, "demo-data", "--scale", "small")
     _hub_command(
-        hub_dir, env, "createadmin", "--email", ADMIN_EMAIL, "--name", "Ada Organiser", "--password-stdin",
+        hub_dir,
+        env,
+        "createadmin",
+        "--email",
+        ADMIN_EMAIL,
+        "--name",
+        "Ada Organiser",
+        "--password-stdin",
         stdin=ADMIN_PASSWORD + "\n",
     )
     port = free_port()

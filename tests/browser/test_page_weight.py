@@ -20,11 +20,16 @@ COUNTED = {"document", "stylesheet", "script"}
 
 def test_page_weight(new_context: Any, artifacts_dir: Path) -> None:
     report: dict[str, Any] = {}
+    fetched: list[Any] = []
+
+    def record(response: Any) -> None:
+        fetched.append(response)
+
     for spec in pages():
-        context = new_context(signed_in=spec.signed_in)
+        context = new_context(signed_in=spec.signed_in)  # a fresh context: nothing cached
         page = context.new_page()
-        fetched: list[Any] = []
-        page.on("response", lambda response: fetched.append(response))
+        fetched.clear()
+        page.on("response", record)
         page.goto(spec.path, wait_until="load")
         parts: dict[str, dict[str, int]] = {}
         for response in fetched:

@@ -129,7 +129,11 @@ def test_serve_with_no_configuration_answers(tmp_path: Path) -> None:
     env = {**os.environ, "HUB_DIR": str(tmp_path), **PLUGINLESS}
     process = subprocess.Popen(
         [sys.executable, "-m", "hub", "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30

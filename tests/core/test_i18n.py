@@ -21,11 +21,17 @@ from hub.testing import HubClient
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
-    [*ROOT.glob("hub/core/i18n/locale/*/LC_MESSAGES/messages.po"), *ROOT.glob("hub/plugins/*/locale/*/LC_MESSAGES/messages.po")]
+    [
+        *ROOT.glob("hub/core/i18n/locale/*/LC_MESSAGES/messages.po"),
+        *ROOT.glob("hub/plugins/*/locale/*/LC_MESSAGES/messages.po"),
+    ]
 )
 TEMPLATES = sorted(
-    [*ROOT.glob("hub/core/templates/**/*.html"), *ROOT.glob("hub/plugins/*/templates/**/*.html")]
-    + list(ROOT.glob("plugins_contrib/*/**/templates/**/*.html"))
+    [
+        *ROOT.glob("hub/core/templates/**/*.html"),
+        *ROOT.glob("hub/plugins/*/templates/**/*.html"),
+        *ROOT.glob("plugins_contrib/*/**/templates/**/*.html"),
+    ]
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # Text that needs no translation: punctuation and separators only (checked after removing markup).
