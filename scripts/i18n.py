@@ -17,6 +17,7 @@ Which files are read, and how, comes from babel.cfg at the repository root.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,10 +79,23 @@ def extract(name: str, folder: Path) -> Catalog:
     return template
 
 
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _without_dates(text: bytes) -> list[bytes]:
+    return [line for line in text.splitlines() if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))]
+
+
 def write(catalog: Catalog, path: Path) -> None:
+    """Write a catalogue, leaving the file alone when only its dates would change (no merge noise)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+    content = buffer.getvalue()
+    if path.exists() and _without_dates(path.read_bytes()) == _without_dates(content):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=False, include_lineno=False)
+    path.write_bytes(content)
 
 
 def update_language(template: Catalog, locale_dir: Path, language: str) -> str:
@@ -97,7 +111,7 @@ def update_language(template: Catalog, locale_dir: Path, language: str) -> str:
         action = "created"
     write(catalog, po_path)
     missing = sum(1 for message in catalog if message.id and (not message.string or message.fuzzy))
-    return f"{action} {po_path.relative_to(ROOT)} ({missing} to translate)"
+    return f"{action} {shown(po_path)} ({missing} to translate)"
 
 
 def say(text: str, stream: TextIO = sys.stdout) -> None:
@@ -125,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{name}: no messages")
             continue
         write(template, pot)
-        say(f"{name}: {len(template)} messages → {pot.relative_to(ROOT)}")
+        say(f"{name}: {len(template)} messages → {shown(pot)}")
         for language in LANGUAGES:
             say(f"  {update_language(template, locale_dir, language)}")
     if stale:

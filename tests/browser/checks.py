@@ -65,27 +65,30 @@ def assert_structure(page: Page) -> str:
     return title
 
 
-def assert_focus_visible(page: Page) -> None:
-    """Tab to the first link and check it shows a focus indicator (outline or box-shadow)."""
+def assert_focus_visible(page: Page, stops: int = 2) -> None:
+    """Tab from the top to the first links (the skip link, then the header) and check each shows
+    a focus indicator: a non-"none" outline or a box-shadow."""
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
-    page.keyboard.press("Tab")
-    focused = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            if (!el || el === document.body) return null;
-            const style = getComputedStyle(el);
-            return {tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim().slice(0, 40),
-                    outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) || 0,
-                    boxShadow: style.boxShadow};
-        }"""
-    )
-    assert focused is not None, f"{page.url}: pressing Tab focused nothing"
-    assert focused["tag"] == "a", f"{page.url}: the first Tab stop is a <{focused['tag']}>, expected a link"
-    has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0
-    has_shadow = focused["boxShadow"] not in ("", "none")
-    assert has_outline or has_shadow, (
-        f"{page.url}: the focused link {focused['text']!r} has no visible focus: {focused}"
-    )
+    for stop in range(1, stops + 1):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (!el || el === document.body) return null;
+                const style = getComputedStyle(el);
+                return {tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim().slice(0, 40),
+                        outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth) || 0,
+                        boxShadow: style.boxShadow};
+            }"""
+        )
+        assert focused is not None, f"{page.url}: pressing Tab {stop} time(s) focused nothing"
+        if stop == 1:
+            assert focused["tag"] == "a", f"{page.url}: the first Tab stop is a <{focused['tag']}>, expected a link"
+        has_outline = focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0
+        has_shadow = focused["boxShadow"] not in ("", "none")
+        assert has_outline or has_shadow, (
+            f"{page.url}: Tab stop {stop} ({focused['text']!r}) shows no visible focus: {focused}"
+        )
 
 
 def assert_no_horizontal_scroll(page: Page, what: str) -> None:

@@ -202,3 +202,32 @@ def test_dates_follow_the_language() -> None:
     assert rendered["en"].startswith("November 26, 2026")
     assert rendered["es"].startswith("26 de noviembre de 2026")
     assert "نوفمبر" in rendered["ar"]
+
+
+# The extraction script ----------------------------------------------------------------------
+
+
+def _i18n_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hub_i18n_script", ROOT / "scripts" / "i18n.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_extraction_finds_python_template_and_plural_messages(tmp_path: Path) -> None:
+    script = _i18n_script()
+    template = script.extract("core", ROOT / "hub" / "core")
+    ids = {message.id if isinstance(message.id, str) else message.id[0] for message in template if message.id}
+    assert "Sign in" in ids  # a template string
+    assert "That email address is already in use." in ids  # a Python string
+    assert "See the hub's pages" in ids  # a lazy_gettext label
+    assert "Please correct the problem below." in ids  # ngettext in a macro
+    assert any("%(join)s" in message_id for message_id in ids)  # a {% trans %} block
+    script.update_language(template, tmp_path, "ar")
+    with (tmp_path / "ar" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        created = read_po(handle, locale="ar")
+    assert created.num_plurals == 6
+    assert {m.id if isinstance(m.id, str) else m.id[0] for m in created if m.id} == ids
