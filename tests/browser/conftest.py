@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.checks import AXE_PATH, REPO_ROOT
+from tests.browser.checks import AXE_PATH, REPO_ROOT, assert_no_axe_violations, assert_structure, load_static_copy
 from tests.browser.server import ADMIN_EMAIL, ADMIN_PASSWORD, RunningHub, running_hub
 
 CHROMIUM = Path(os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -130,3 +130,26 @@ def new_context(browser: Any, live_hub: RunningHub, request: pytest.FixtureReque
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callable[[Any], None]:
+    """Check the page a journey has reached: one <h1>, a title, and no axe-core violations.
+
+    In a test parametrized with ``js=False`` the page cannot run scripts, so axe runs on a static
+    copy of its DOM in a second, script-enabled page (see ``load_static_copy``).
+    """
+    callspec = getattr(request.node, "callspec", None)
+    javascript = bool(callspec.params.get("js", True)) if callspec is not None else True
+    auditor: list[Any] = []
+
+    def check(page: Any) -> None:
+        assert_structure(page)
+        if javascript:
+            assert_no_axe_violations(page)
+            return
+        if not auditor:
+            auditor.append(new_context(javascript=True).new_page())
+        assert_no_axe_violations(load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)")
+
+    return check

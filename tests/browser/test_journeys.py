@@ -1,8 +1,8 @@
 """Journeys through the core pages, each with JavaScript on and off.
 
 Every page a journey reaches is checked with axe-core (0 violations) and for one ``<h1>`` and a
-title. Plugin journeys follow the same pattern: a ``page`` from ``new_context(javascript=js)``,
-real clicks and typing, ``audit(page)`` after each step.
+title (the ``audit`` fixture). Plugin journeys follow the same pattern: a ``page`` from
+``new_context(javascript=js)``, real clicks and typing, ``audit(page)`` after each step.
 """
 
 from __future__ import annotations
@@ -12,29 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import assert_no_axe_violations, assert_structure, load_static_copy
 from tests.browser.conftest import sign_in
 from tests.browser.pages import SEARCH_TERM
 from tests.browser.server import ADMIN_EMAIL, ADMIN_PASSWORD, HUB_NAME
 
 pytestmark = pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
-
-
-@pytest.fixture
-def audit(new_context: Any, js: bool) -> Any:
-    """Check the page a journey has reached: one <h1>, a title, and no axe-core violations."""
-    auditor: list[Any] = []
-
-    def check(page: Any) -> None:
-        assert_structure(page)
-        if js:
-            assert_no_axe_violations(page)
-            return
-        if not auditor:
-            auditor.append(new_context(javascript=True).new_page())
-        assert_no_axe_violations(load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)")
-
-    return check
 
 
 def test_first_visit(new_context: Any, js: bool, audit: Any) -> None:
