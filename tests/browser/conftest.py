@@ -1,0 +1,155 @@
+"""Fixtures for the real-browser suite: one ``hub serve`` and one Chromium per session.
+
+Debian's Chromium is used as installed (never ``playwright install``). Without it the suite is
+skipped locally with a reason, and fails under ``HUB_TEST_REQUIRE_SERVICES=1`` (CI), like the
+other service-backed tests. Journeys get a fresh browser context each, with JavaScript on and off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.checks import AXE_PATH, REPO_ROOT, assert_no_axe_violations, assert_structure, load_static_copy
+from tests.browser.server import ADMIN_EMAIL, ADMIN_PASSWORD, RunningHub, running_hub
+
+CHROMIUM = Path(os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+ContextFactory = Callable[..., Any]
+
+
+def _require(condition: bool, message: str) -> None:
+    """Skip when a tool is missing; fail instead when HUB_TEST_REQUIRE_SERVICES=1 (CI)."""
+    if condition:
+        return
+    if os.environ.get("HUB_TEST_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (HUB_TEST_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(message)
+
+
+def _ensure_axe() -> None:
+    if AXE_PATH.exists() or os.environ.get("CI"):
+        return
+    npm = shutil.which("npm")
+    if npm:
+        subprocess.run(
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(REPO_ROOT), "axe-core@4"],
+            check=False,
+            capture_output=True,
+            timeout=180,
+        )
+
+
+@pytest.fixture(scope="package")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Any]:
+    _require(CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    _ensure_axe()
+    _require(AXE_PATH.exists(), f"axe-core not found at {AXE_PATH}: npm install --no-save --prefix . axe-core@4")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="package")
+def live_hub(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningHub]:
+    """A real ``hub serve`` with demo data and an admin; started after Chromium is known to exist."""
+    with running_hub(tmp_path_factory.mktemp("browser-hub")) as hub:
+        yield hub
+
+
+@pytest.fixture(scope="package")
+def admin_state(browser: Any, live_hub: RunningHub) -> dict[str, Any]:
+    """The admin's signed-in cookies, made once through the sign-in form and reused by contexts."""
+    context = browser.new_context(base_url=live_hub.base_url)
+    try:
+        page = context.new_page()
+        sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD)
+        return dict(context.storage_state())
+    finally:
+        context.close()
+
+
+def sign_in(page: Any, email: str, password: str) -> None:
+    page.goto("/account/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.get_by_role("button", name="Sign out").count() == 1, f"sign-in failed at {page.url}"
+
+
+@pytest.fixture
+def new_context(browser: Any, live_hub: RunningHub, request: pytest.FixtureRequest) -> Iterator[ContextFactory]:
+    """Make browser contexts on the live hub (closed after the test); other keywords pass through.
+
+    ``javascript=False`` is a browser with JavaScript off; ``language`` sets the visitor's language
+    cookie; ``signed_in=True`` starts signed in as the admin.
+    """
+    contexts: list[Any] = []
+
+    def make(*, javascript: bool = True, language: str | None = None, signed_in: bool = False, **options: Any) -> Any:
+        if signed_in:
+            options["storage_state"] = request.getfixturevalue("admin_state")
+        options.setdefault("viewport", DESKTOP)
+        context = browser.new_context(base_url=live_hub.base_url, java_script_enabled=javascript, **options)
+        context.set_default_timeout(10_000)
+        if language:
+            context.add_cookies([{"name": "hub_lang", "value": language, "url": live_hub.base_url}])
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callable[[Any], None]:
+    """Check the page a journey has reached: one <h1>, a title, and no axe-core violations.
+
+    In a test parametrized with ``js=False`` the page cannot run scripts, so axe runs on a static
+    copy of its DOM in a second, script-enabled page (see ``load_static_copy``).
+    """
+    callspec = getattr(request.node, "callspec", None)
+    javascript = bool(callspec.params.get("js", True)) if callspec is not None else True
+    auditor: list[Any] = []
+
+    def check(page: Any) -> None:
+        assert_structure(page)
+        if javascript:
+            assert_no_axe_violations(page)
+            return
+        if not auditor:
+            auditor.append(new_context(javascript=True).new_page())
+        assert_no_axe_violations(load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)")
+
+    return check
