@@ -132,6 +132,7 @@ def hub_settings(tmp_path: Path, database_url: str | None, enabled_plugins: tupl
         registration="open",
         languages=("en", "es", "ar"),
         rate_limit_per_minute=100_000,
+        redis_namespace=f"hubtest-{uuid.uuid4().hex[:12]}",
         allowed_hosts=("testserver.local", "127.0.0.1", "localhost"),
         jobs_in_process=False,
     )

@@ -123,7 +123,7 @@ def build_hub(
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url)
-    sessions = RedisSessionStore(redis) if redis is not None else DatabaseSessionStore()
+    sessions = RedisSessionStore(redis, settings.redis_namespace) if redis is not None else DatabaseSessionStore()
     hub = Hub(
         settings=settings,
         registry=registry,
@@ -131,7 +131,7 @@ def build_hub(
         catalogues=catalogues,
         env=env,
         sessions=sessions,
-        limiter=RateLimiter(engine, redis),
+        limiter=RateLimiter(engine, redis, settings.redis_namespace),
         permissions=permissions,
     )
     hub.redis = redis
@@ -245,7 +245,7 @@ def create_app(
     if redis is not None:
         from litestar.stores.redis import RedisStore
 
-        stores["rate_limit"] = RedisStore(redis, namespace="hub-rate")
+        stores["rate_limit"] = RedisStore(redis, namespace=f"{settings.redis_namespace}-requests")
     rate_limit = RateLimitConfig(
         rate_limit=("minute", settings.rate_limit_per_minute),
         exclude=[r"^/static/", r"^/-/health"],

@@ -38,6 +38,8 @@ class Settings:
     """Signs CSRF tokens and unsubscribe links. Must be long and random in production."""
     redis_url: str | None = None
     """When set, sessions, rate limits and live updates go through Redis."""
+    redis_namespace: str = "hub"
+    """Prefix of every Redis key, so several hubs (or test runs) can share one Redis server."""
     plugins: tuple[str, ...] | None = None
     """Slugs of enabled plugins; ``None`` enables every installed plugin."""
     strict_plugins: bool = False
@@ -87,6 +89,7 @@ _ENV_KEYS: dict[str, str] = {
     "HUB_DATABASE_URL": "database_url",
     "HUB_SECRET_KEY": "secret_key",
     "HUB_REDIS_URL": "redis_url",
+    "HUB_REDIS_NAMESPACE": "redis_namespace",
     "HUB_PLUGINS": "plugins",
     "HUB_STRICT_PLUGINS": "strict_plugins",
     "HUB_DEBUG": "debug",

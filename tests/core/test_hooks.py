@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from hub import Actor
 from hub.core import hooks
 from hub.core.plugins import PluginRegistry
-from hub.testing import HubClient, TestMember
+from hub.testing import HubClient, TestMember, running
 from tests.core.hook_probe import plugin as probe
 
 
@@ -28,7 +28,7 @@ def log(hub: Any) -> list[tuple[Any, ...]]:
 
 async def test_startup_runs_before_requests_and_shutdown_after(app, hub_settings) -> None:
     hub = app.state.hub
-    async with HubClient(app=app, base_url="http://testserver.local") as client:
+    async with running(app) as client:
         assert ("startup",) in log(hub)
         assert ("shutdown",) not in log(hub)
         assert (await client.get("/-/health")).status_code == 200

@@ -51,6 +51,7 @@ def server_process(settings: Settings) -> Iterator[str]:
         "HUB_REGISTRATION": settings.registration,
         "HUB_ALLOWED_HOSTS": "127.0.0.1",
         "HUB_RATE_LIMIT_PER_MINUTE": "100000",
+        "HUB_REDIS_NAMESPACE": settings.redis_namespace,
     }
     for name, value in (("HUB_DATABASE_URL", settings.database_url), ("HUB_REDIS_URL", settings.redis_url)):
         if value:

@@ -26,9 +26,10 @@ class RateVerdict:
 
 
 class RateLimiter:
-    def __init__(self, engine: Any, redis: Redis | None = None) -> None:
+    def __init__(self, engine: Any, redis: Redis | None = None, namespace: str = "hub") -> None:
         self.engine = engine
         self.redis = redis
+        self.prefix = f"{namespace}:rate"
 
     async def check(self, key: str, limit: int, window: timedelta) -> RateVerdict:
         """Whether another attempt is allowed now, without counting one."""
@@ -43,7 +44,7 @@ class RateLimiter:
     async def hit(self, key: str, window: timedelta) -> int:
         """Count one attempt; returns the count in the current window."""
         if self.redis is not None:
-            name = f"hub:rate:{key}"
+            name = f"{self.prefix}:{key}"
             count = int(await self.redis.incr(name))
             if count == 1:
                 await self.redis.expire(name, int(window.total_seconds()))
@@ -67,14 +68,14 @@ class RateLimiter:
 
     async def reset(self, key: str) -> None:
         if self.redis is not None:
-            await self.redis.delete(f"hub:rate:{key}", f"hub:rate:{key}:start")
+            await self.redis.delete(f"{self.prefix}:{key}", f"{self.prefix}:{key}:start")
             return
         await RateCounter.delete().where(RateCounter.key == key).run()
 
     async def _read(self, key: str) -> tuple[int, datetime | None]:
         if self.redis is not None:
-            count = await self.redis.get(f"hub:rate:{key}")
-            start = await self.redis.get(f"hub:rate:{key}:start")
+            count = await self.redis.get(f"{self.prefix}:{key}")
+            start = await self.redis.get(f"{self.prefix}:{key}:start")
             if count is None or start is None:
                 return 0, None
             return int(count), datetime.fromisoformat(start.decode() if isinstance(start, bytes) else start)

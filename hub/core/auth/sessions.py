@@ -141,16 +141,15 @@ class DatabaseSessionStore:
 class RedisSessionStore:
     """Sessions in Redis (keys expire on their own); member details still come from the database."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, namespace: str = "hub") -> None:
         self.redis = redis
+        self.namespace = namespace
 
-    @staticmethod
-    def _key(key: str) -> str:
-        return f"hub:session:{key}"
+    def _key(self, key: str) -> str:
+        return f"{self.namespace}:session:{key}"
 
-    @staticmethod
-    def _member_key(member_id: int) -> str:
-        return f"hub:member-sessions:{member_id}"
+    def _member_key(self, member_id: int) -> str:
+        return f"{self.namespace}:member-sessions:{member_id}"
 
     async def load(self, key: str) -> SessionRecord | None:
         raw = await self.redis.get(self._key(key))
