@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Extract translatable messages and keep the Spanish and Arabic catalogues up to date.
 
-    uv run python scripts/i18n.py                # the core and every built-in plugin
+    uv run python scripts/i18n.py                # the core, every built-in and every contrib plugin
     uv run python scripts/i18n.py core noticeboard
+    uv run python scripts/i18n.py events         # a separately packaged plugin (plugins_contrib/events)
     uv run python scripts/i18n.py --check        # fail if a .pot file is out of date (CI, review)
 
 For the core (hub/core) it writes hub/core/i18n/locale/messages.pot; for each plugin
-(hub/plugins/<slug>) hub/plugins/<slug>/locale/messages.pot. Then, for every language in
+(hub/plugins/<slug>) hub/plugins/<slug>/locale/messages.pot; for each separately packaged plugin
+(plugins_contrib/<dist>/<package>/ with a locale/ folder, named <dist> on the command line)
+plugins_contrib/<dist>/<package>/locale/messages.pot. Then, for every language in
 LANGUAGES, it creates <locale>/<lang>/LC_MESSAGES/messages.po or merges the new template into it
 (new strings appear untranslated, changed ones fuzzy; tests/core/test_i18n.py fails on both).
 No compiled .mo files: the hub compiles the .po files in memory when it starts.
@@ -41,12 +44,38 @@ KEYWORDS = {
 SKIP_DIRS = {"tests", "piccolo_migrations", "__pycache__", "static", "locale"}
 
 
+def contrib_targets(contrib: Path | None = None) -> dict[str, tuple[Path, Path]]:
+    """name → (package folder, locale folder) for each separately packaged plugin.
+
+    A contrib plugin is a distribution folder plugins_contrib/<dist>/ holding a Python package
+    (<dist>/<package>/__init__.py) with a locale/ folder. It is named after <dist> ("events" for
+    plugins_contrib/events/hub_events); a distribution with several such packages names each
+    one "<dist>/<package>".
+    """
+    contrib = ROOT / "plugins_contrib" if contrib is None else contrib
+    found: dict[str, tuple[Path, Path]] = {}
+    if not contrib.is_dir():
+        return found
+    for dist in sorted(p for p in contrib.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        packages = sorted(
+            p for p in dist.iterdir() if p.is_dir() and (p / "__init__.py").exists() and (p / "locale").is_dir()
+        )
+        for package in packages:
+            name = dist.name if len(packages) == 1 else f"{dist.name}/{package.name}"
+            found[name] = (package, package / "locale")
+    return found
+
+
 def targets(names: list[str]) -> dict[str, tuple[Path, Path]]:
-    """name → (source folder, locale folder) for the core and each built-in plugin."""
+    """name → (source folder, locale folder) for the core, each built-in and each contrib plugin."""
     found = {"core": (ROOT / "hub" / "core", ROOT / "hub" / "core" / "i18n" / "locale")}
     plugins = ROOT / "hub" / "plugins"
     for folder in sorted(p for p in plugins.iterdir() if (p / "plugin.py").exists()):
         found[folder.name] = (folder, folder / "locale")
+    for name, paths in contrib_targets().items():
+        if name in found:
+            raise SystemExit(f"i18n: plugins_contrib/{name} has the same name as {shown(found[name][0])}")
+        found[name] = paths
     if not names:
         return found
     unknown = [name for name in names if name not in found]
@@ -98,6 +127,12 @@ def write(catalog: Catalog, path: Path) -> None:
     path.write_bytes(content)
 
 
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """True when every form is filled in (a plural message's msgstr is a tuple of forms)."""
+    forms = string if isinstance(string, tuple | list) else (string,)
+    return all(forms)
+
+
 def update_language(template: Catalog, locale_dir: Path, language: str) -> str:
     po_path = locale_dir / language / "LC_MESSAGES" / "messages.po"
     if po_path.exists():
@@ -110,7 +145,7 @@ def update_language(template: Catalog, locale_dir: Path, language: str) -> str:
         catalog.update(template)
         action = "created"
     write(catalog, po_path)
-    missing = sum(1 for message in catalog if message.id and (not message.string or message.fuzzy))
+    missing = sum(1 for message in catalog if message.id and (message.fuzzy or not _translated(message.string)))
     return f"{action} {shown(po_path)} ({missing} to translate)"
 
 
@@ -120,7 +155,7 @@ def say(text: str, stream: TextIO = sys.stdout) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("parts", nargs="*", help="core and/or plugin slugs (default: all)")
+    parser.add_argument("parts", nargs="*", help="core and/or plugin names, built-in or contrib (default: all)")
     parser.add_argument("--check", action="store_true", help="only report templates that are out of date")
     args = parser.parse_args(argv)
     stale = []

@@ -166,6 +166,8 @@ class HubSQLiteEngine(SQLiteEngine):
         return self._shared
 
     async def close(self) -> None:
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         connections = [*self._idle, *([self._shared] if self._shared else [])]
         self._idle, self._shared = [], None
         for connection in connections:

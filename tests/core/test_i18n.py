@@ -24,6 +24,7 @@ CATALOGUES = sorted(
     [
         *ROOT.glob("hub/core/i18n/locale/*/LC_MESSAGES/messages.po"),
         *ROOT.glob("hub/plugins/*/locale/*/LC_MESSAGES/messages.po"),
+        *(p for p in ROOT.glob("plugins_contrib/*/*/locale/*/LC_MESSAGES/messages.po") if p.parts[-3] != "en"),
     ]
 )
 TEMPLATES = sorted(
@@ -231,3 +232,24 @@ def test_extraction_finds_python_template_and_plural_messages(tmp_path: Path) ->
         created = read_po(handle, locale="ar")
     assert created.num_plurals == 6
     assert {m.id if isinstance(m.id, str) else m.id[0] for m in created if m.id} == ids
+
+
+def test_templates_match_the_source_and_catalogues_hold_every_message() -> None:
+    """A string added to the code without re-extracting (or a catalogue left behind) fails here:
+    run `uv run python scripts/i18n.py` and translate what it adds."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "i18n.py"), "--check"], capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    for po_path in CATALOGUES:
+        pot_path = po_path.parents[2] / "messages.pot"
+        with pot_path.open("rb") as pot_file, po_path.open("rb") as po_file:
+            wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(pot_file) if m.id}
+            have = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po_file) if m.id}
+        missing = wanted - have
+        assert not missing, f"{po_path.relative_to(ROOT)} lacks {len(missing)} messages, e.g. {sorted(missing)[:3]}"

@@ -95,6 +95,9 @@ async def _http_exception_response(request: Request[Any, Any, Any], exc: HTTPExc
         if request.headers.get("hx-request") == "true":
             return Response("", status_code=200, headers={"HX-Redirect": location})
         return Response("", status_code=303, headers={"Location": location})
+    if status == 429 and "Retry-After" not in headers:
+        headers["Retry-After"] = str(headers.get("RateLimit-Reset") or 60)
+        log.warning("rate limited: %s %s", request.method, request.url.path, extra={"event": "rate_limited"})
     response = await _render_error(request, status)
     response.headers.update(headers)
     return response

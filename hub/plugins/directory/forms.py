@@ -47,7 +47,7 @@ def parse_tags(raw: str) -> tuple[list[tuple[str, str]], str | None]:
     """Comma-separated tags → unique ``(key, label)`` pairs, or an error sentence."""
     pairs: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for part in raw.split(","):
+    for part in raw.replace("،", ",").replace("、", ",").split(","):  # Arabic and CJK commas too
         label = clean_text(part)
         if not label:
             continue

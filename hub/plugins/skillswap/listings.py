@@ -29,7 +29,7 @@ PAGE_SIZE = 20
 def parse_tags(text: str) -> list[str]:
     """Free tags from "garden, Tools ,  bikes" → ["garden", "tools", "bikes"] (deduplicated, short)."""
     seen: list[str] = []
-    for part in text.replace(";", ",").split(","):
+    for part in text.replace(";", ",").replace("،", ",").replace("、", ",").split(","):  # Arabic/CJK commas
         tag = " ".join(part.split()).lower()[:30]
         if tag and tag not in seen:
             seen.append(tag)

@@ -135,3 +135,11 @@ async def test_members_cannot_reach_organiser_pages_or_change_others(client: Hub
     # Nobody's profile can be edited by id: /me is always the signed-in member's own.
     await client.post_form("/directory/me", {"preferred_name": "Mallory", **OPEN})
     assert (await DirectoryProfile.select().where(DirectoryProfile.id == entry_id).first().run()) == before
+
+
+def test_tags_split_on_arabic_and_latin_commas() -> None:
+    from hub.plugins.directory.forms import parse_tags
+
+    pairs, error = parse_tags("خياطة، طبخ, gardening")
+    assert error is None
+    assert [label for _key, label in pairs] == ["خياطة", "طبخ", "gardening"]
