@@ -158,6 +158,9 @@ class RssWatcher(threading.Thread):
 
 
 def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
+    if "Latency Distribution" not in output or "-nan" in output:
+        raise SystemExit(f"wrk measured nothing (did every request fail?):\n{output}")
+
     def to_ms(value: str) -> float:
         number = float(re.match(r"[\d.]+", value).group())  # type: ignore[union-attr]
         return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import hub._lazy  # noqa: F401  (first: defers heavy imports our dependencies make at module level)
 from hub.core.auth.permissions import PUBLIC, SIGNED_IN
 from hub.core.deprecation import deprecated
 from hub.core.hookspecs import hookimpl, hookspec

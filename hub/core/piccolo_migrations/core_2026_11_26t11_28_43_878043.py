@@ -500,6 +500,26 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="AuthToken",
+        tablename="hub_auth_token",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="Member",
         tablename="hub_member",
         column_name="email",

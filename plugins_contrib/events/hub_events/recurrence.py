@@ -8,6 +8,7 @@ Pure functions: no database, easy to test with chosen dates.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -18,8 +19,14 @@ MAX_OCCURRENCES = 400
 """A recurring series is expanded at most this far in one call (years of weekly meetings)."""
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    """The IANA names on this system; scanning the zone files costs milliseconds, so once per process."""
+    return frozenset(available_timezones())
+
+
 def is_timezone(name: str) -> bool:
-    if not name or name not in available_timezones():
+    if not name or name not in _known_zones():
         return False
     try:
         ZoneInfo(name)
