@@ -162,14 +162,11 @@ def parse_wrk(output: str) -> tuple[float, float, float, int, int]:
         raise SystemExit(f"wrk measured nothing (did every request fail?):\n{output}")
 
     def to_ms(value: str) -> float:
-        number = float(re.match(r"[\d.]+", value).group())  # type: ignore[union-attr]
-        return (
-            number / 1000
-            if value.endswith("us")
-            else number * 1000
-            if value.endswith("s") and not value.endswith("ms")
-            else number
-        )
+        match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+        if match is None:
+            raise SystemExit(f"cannot read wrk latency {value!r} in:\n{output}")
+        number, unit = float(match.group(1)), match.group(2)
+        return {"us": number / 1000, "ms": number, "s": number * 1000, "m": number * 60_000}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     p50 = to_ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
@@ -231,7 +228,12 @@ def pages(database: Path | None, database_url: str | None, active: list[str]) ->
 
 
 def _busiest_notice(database: Path | None, database_url: str | None) -> int | None:
-    sql = "SELECT post, COUNT(*) AS n FROM noticeboard_reply GROUP BY post ORDER BY n DESC LIMIT 1"
+    # The public, open notice with the most replies (one that still takes replies).
+    sql = (
+        "SELECT r.post, COUNT(*) AS n FROM noticeboard_reply r JOIN noticeboard_post p ON p.id = r.post "
+        "WHERE p.status = 'open' AND p.replies_open AND NOT p.hidden AND p.audience = 'public' "
+        "AND (p.expires_at IS NULL OR p.expires_at > CURRENT_TIMESTAMP) GROUP BY r.post ORDER BY n DESC LIMIT 1"
+    )
     if database_url:
         import asyncpg
 

@@ -82,6 +82,18 @@ def count_queries() -> Any:
         _query_counter.reset(token)
 
 
+_READ_PREFIXES = ("SELECT", "PRAGMA", "EXPLAIN", "VALUES")
+
+
+def _is_read(sql: str) -> bool:
+    head = sql.lstrip().lstrip("(").lstrip()[:8].upper()
+    return head.startswith(_READ_PREFIXES) or (
+        head.startswith("WITH")
+        and "SELECT" in sql.upper()
+        and not any(word in sql.upper() for word in ("INSERT ", "UPDATE ", "DELETE "))
+    )
+
+
 async def _configure_sqlite(connection: aiosqlite.Connection) -> None:
     connection.row_factory = dict_factory  # type: ignore[assignment]
     await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -181,9 +193,32 @@ class HubSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: type[Table] | None = None,
     ) -> Any:
-        connection = await self._shared_connection()
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        """Statements outside a transaction: reads on the shared connection, writes on their own.
+
+        A read runs and is fully fetched in one step of the connection's thread, so no cursor (and
+        no read snapshot) stays open while another coroutine uses the connection. A write gets a
+        pooled connection and its own IMMEDIATE transaction: writing through the shared connection
+        could upgrade a stale read snapshot, which SQLite refuses at once ("database is locked")
+        whatever the busy timeout.
+        """
+        if _is_read(query):
+            connection = await self._shared_connection()
+            return await connection.execute_fetchall(query, args or [])
+        connection = await self.acquire()
+        try:
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                rows = await connection.execute_fetchall(query, args or [])
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await connection.close()
+            raise
+        self.release(connection)
+        return rows
 
     async def _run_in_existing_connection(
         self,
@@ -193,8 +228,7 @@ class HubSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: type[Table] | None = None,
     ) -> Any:
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        return await connection.execute_fetchall(query, args or [])
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
         _note_query(querystring.__str__() if _query_counter.get() is not None else "")

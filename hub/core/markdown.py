@@ -7,6 +7,8 @@ or ``data:`` URL can survive.
 
 from __future__ import annotations
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -23,7 +25,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
+    """Sanitised HTML for member Markdown. Cached: the same notices and replies are shown again
+    and again, and rendering plus sanitising costs far more than a cache lookup."""
     html = _md.render(text)
     return nh3.clean(
         html,
