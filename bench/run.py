@@ -98,7 +98,10 @@ def make_hub(folder: Path, database_url: str | None) -> dict[str, str]:
         "[hub]\n"
         f'hub_name = "Benchmark Hub"\nsecret_key = "{secrets.token_urlsafe(48)}"\n'
         'registration = "open"\nallowed_hosts = ["127.0.0.1", "localhost"]\n'
-        "rate_limit_per_minute = 100000000\n",
+        "rate_limit_per_minute = 100000000\n"
+        # Abuse limits would turn load into 429s/400s: the benchmark measures serving, not them.
+        "[plugins.directory]\nbrowse_limit = 100000000\n"
+        "[plugins.noticeboard]\nnew_member_days = 0\n",
         encoding="utf-8",
     )
     env = {**os.environ, "HUB_DIR": str(folder)}
