@@ -13,10 +13,19 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.checks import AXE_PATH, REPO_ROOT, assert_no_axe_violations, assert_structure, load_static_copy
+from tests.browser.checks import (
+    AXE_PATH,
+    REPO_ROOT,
+    assert_focus_visible,
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    assert_structure,
+    load_static_copy,
+)
 from tests.browser.server import ADMIN_EMAIL, ADMIN_PASSWORD, RunningHub, running_hub
 
 CHROMIUM = Path(os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -32,6 +41,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+NARROW = {"width": 320, "height": 640}
 
 ContextFactory = Callable[..., Any]
 
@@ -134,22 +144,36 @@ def new_context(browser: Any, live_hub: RunningHub, request: pytest.FixtureReque
 
 @pytest.fixture
 def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callable[[Any], None]:
-    """Check the page a journey has reached: one <h1>, a title, and no axe-core violations.
+    """Check the page a journey has reached, as ``test_pages`` checks the listed pages.
 
-    In a test parametrized with ``js=False`` the page cannot run scripts, so axe runs on a static
-    copy of its DOM in a second, script-enabled page (see ``load_static_copy``).
+    One ``<h1>``; a title no other address in this journey uses; no axe-core violations; a visible
+    focus on the first Tab stops; no sideways scrolling at 320 px. In a test parametrized with
+    ``js=False`` the page cannot run scripts, so the checks run on a static copy of its DOM in a
+    second, script-enabled page (see ``load_static_copy``).
     """
     callspec = getattr(request.node, "callspec", None)
     javascript = bool(callspec.params.get("js", True)) if callspec is not None else True
     auditor: list[Any] = []
+    titles: dict[str, str] = {}
 
     def check(page: Any) -> None:
-        assert_structure(page)
-        if javascript:
-            assert_no_axe_violations(page)
-            return
-        if not auditor:
-            auditor.append(new_context(javascript=True).new_page())
-        assert_no_axe_violations(load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)")
+        title = assert_structure(page)
+        address = urlsplit(page.url).path
+        assert titles.setdefault(title, address) == address, (
+            f"{page.url}: the title {title!r} is also used by {titles[title]}: give each page its own title"
+        )
+        target, where = page, page.url
+        if not javascript:
+            if not auditor:
+                auditor.append(new_context(javascript=True).new_page())
+            target, where = load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)"
+        assert_no_axe_violations(target, where)
+        assert_focus_visible(target)
+        viewport = target.viewport_size
+        target.set_viewport_size(NARROW)
+        try:
+            assert_no_horizontal_scroll(target, f"320 px wide ({where})")
+        finally:
+            target.set_viewport_size(viewport)
 
     return check

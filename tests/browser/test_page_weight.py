@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.browser.pages import pages
+from tests.browser.pages import pages, visit
 
 BUDGET_BYTES = 60 * 1024
 COUNTED = {"document", "stylesheet", "script"}
@@ -30,7 +30,8 @@ def test_page_weight(new_context: Any, artifacts_dir: Path) -> None:
         page = context.new_page()
         fetched.clear()
         page.on("response", record)
-        page.goto(spec.path, wait_until="load")
+        visit(page, spec)
+        page.wait_for_load_state("load")
         parts: dict[str, dict[str, int]] = {}
         for response in fetched:
             kind = response.request.resource_type

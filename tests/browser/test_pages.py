@@ -21,7 +21,7 @@ from tests.browser.checks import (
     run_axe,
 )
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import pages
+from tests.browser.pages import pages, visit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,14 +43,14 @@ def test_every_page_is_accessible(new_context: Any, language: str, signed_in: bo
     titles: dict[str, str] = {}
     for spec in pages(signed_in=signed_in):
         page.set_viewport_size(DESKTOP)
-        response = page.goto(spec.path)
+        response = visit(page, spec)
         assert response is not None and response.status == spec.status, f"{spec.path}: status {response.status}"
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         _collect(failures, assert_structure, page)
         title = page.title().strip()
-        if titles.setdefault(title, spec.path) != spec.path:
-            failures.append(f"{spec.path}: the title {title!r} is also used by {titles[title]}")
+        if titles.setdefault(title, page.url) != page.url:
+            failures.append(f"{page.url}: the title {title!r} is also used by {titles[title]}")
         _collect(failures, assert_no_axe_violations, page, f"{spec.path} ({language}, {spec.id})")
         _collect(failures, assert_focus_visible, page)
         _collect(failures, assert_reduced_motion, page)

@@ -1,0 +1,64 @@
+"""Helpers the plugin journeys share: demo members, the outbox, and "did htmx swap it in place?".
+
+Demo members (``hub demo-data``) are ``demo<N>@example.org`` with the documented demo password;
+each journey signs in as its own members so journeys never see each other's changes.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+from email import policy
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+DEMO_PASSWORD = "demo-password-2026"  # hub.core.demo.DEMO_PASSWORD, documented for demo hubs
+
+
+def demo_email(number: int) -> str:
+    return f"demo{number}@example.org"
+
+
+def member_page(new_context: Any, number: int, js: bool, **options: Any) -> Any:
+    """A page signed in as demo member ``number``, with JavaScript on or off."""
+    page = new_context(javascript=js, **options).new_page()
+    sign_in(page, demo_email(number), DEMO_PASSWORD)
+    return page
+
+
+def mark_document(page: Any) -> None:
+    """Remember this document, so ``assert_same_document`` can tell a swap from a navigation."""
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+
+def assert_same_document(page: Any, what: str) -> None:
+    assert page.evaluate("() => window.__sameDocument === true"), f"{what}: the browser navigated instead of swapping"
+
+
+def submit_and_wait(page: Any, button: Any) -> None:
+    """Press a submit button that leads to a new page (a redirect after POST, a GET form)."""
+    with page.expect_navigation():
+        button.click()
+
+
+def outbox_link(hub_dir: Path, to: str, path_pattern: str) -> str:
+    """The path of the newest link to ``path_pattern`` in mail sent to ``to`` (the hub has no SMTP)."""
+    outbox = hub_dir / "data" / "outbox"
+    for message_file in sorted(outbox.glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(message_file.read_bytes(), policy=policy.default)
+        if to not in str(message["To"]):
+            continue
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        match = re.search(r"https?://[^/\s]+(" + path_pattern + r")", text)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no mail to {to} in {outbox} links to {path_pattern}")
+
+
+def expect_flash(page: Any, text: str) -> None:
+    expect(page.locator(".flash").filter(has_text=text).first).to_be_visible()
