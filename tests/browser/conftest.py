@@ -7,8 +7,10 @@ other service-backed tests. Journeys get a fresh browser context each, with Java
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -106,6 +108,22 @@ def admin_state(browser: Any, live_hub: RunningHub) -> dict[str, Any]:
         return dict(context.storage_state())
     finally:
         context.close()
+
+
+@pytest.fixture(scope="package")
+def demo_members(live_hub: RunningHub) -> list[str]:
+    """Emails of active demo members who use the hub in English (journeys find buttons by name).
+
+    Read straight from the test hub's SQLite file, read-only; journeys each take their own members
+    (see ``tests/browser/journey.py``) so they never see each other's changes.
+    """
+    database = live_hub.hub_dir / "data" / "hub.sqlite3"
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        rows = connection.execute(
+            "SELECT email FROM hub_member WHERE language = 'en' AND role = 'member' AND status = 'active'"
+            " AND email LIKE 'demo%' ORDER BY id"
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 def sign_in(page: Any, email: str, password: str) -> None:

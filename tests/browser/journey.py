@@ -1,7 +1,7 @@
 """Helpers the plugin journeys share: demo members, the outbox, and "did htmx swap it in place?".
 
 Demo members (``hub demo-data``) are ``demo<N>@example.org`` with the documented demo password;
-each journey signs in as its own members so journeys never see each other's changes.
+each journey signs in as its own members (``members_for``) so journeys never see each other's changes.
 """
 
 from __future__ import annotations
@@ -19,14 +19,22 @@ from tests.browser.conftest import sign_in
 DEMO_PASSWORD = "demo-password-2026"  # hub.core.demo.DEMO_PASSWORD, documented for demo hubs
 
 
-def demo_email(number: int) -> str:
-    return f"demo{number}@example.org"
+FIRST_MEMBER = {"noticeboard": 0, "directory": 2, "skillswap": 4, "moderation": 8, "events": 10}
+"""Each journey's own demo members: the ``demo_members`` index of its first one (two per run)."""
 
 
-def member_page(new_context: Any, number: int, js: bool, **options: Any) -> Any:
-    """A page signed in as demo member ``number``, with JavaScript on or off."""
+def members_for(journey: str, demo_members: list[str], js: bool, count: int = 1) -> list[str]:
+    """This journey's members for the JavaScript-on or -off run (never shared with another run)."""
+    start = FIRST_MEMBER[journey] + (0 if js else count)
+    chosen = demo_members[start : start + count]
+    assert len(chosen) == count, f"not enough English-speaking demo members for the {journey} journey"
+    return chosen
+
+
+def member_page(new_context: Any, address: str, js: bool, **options: Any) -> Any:
+    """A page signed in as the member with this email address, with JavaScript on or off."""
     page = new_context(javascript=js, **options).new_page()
-    sign_in(page, demo_email(number), DEMO_PASSWORD)
+    sign_in(page, address, DEMO_PASSWORD)
     return page
 
 
