@@ -176,7 +176,7 @@ def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callab
 
     def check(page: Any) -> None:
         title = assert_structure(page)
-        address = urlsplit(page.url).path
+        address = urlsplit(page.url).path.rstrip("/") or "/"  # /admin/settings/ is /admin/settings
         assert titles.setdefault(title, address) == address, (
             f"{page.url}: the title {title!r} is also used by {titles[title]}: give each page its own title"
         )
