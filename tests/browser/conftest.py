@@ -8,7 +8,10 @@ other service-backed tests. Journeys get a fresh browser context each, with Java
 from __future__ import annotations
 
 import contextlib
+import gzip
+import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -160,14 +163,46 @@ def new_context(browser: Any, live_hub: RunningHub, request: pytest.FixtureReque
         context.close()
 
 
+JOURNEY_BUDGET_BYTES = 60 * 1024
+ASSET_WEIGHTS: dict[str, int] = {}
+
+
+@pytest.fixture(scope="package")
+def journey_weights(artifacts_dir: Path) -> Iterator[dict[str, int]]:
+    """Gzip bytes of every page the journeys audit, written to ``test-artifacts/journey-page-weight.json``."""
+    weights: dict[str, int] = {}
+    yield weights
+    if weights:
+        (artifacts_dir / "journey-page-weight.json").write_text(
+            json.dumps(dict(sorted(weights.items())), indent=2), encoding="utf-8"
+        )
+
+
+def page_weight(page: Any, assets: dict[str, int]) -> int:
+    """What a phone downloads for this page, gzip-compressed: its HTML plus its stylesheets and scripts.
+
+    The HTML is the page as the browser holds it now (after any htmx swaps); each stylesheet and
+    script is fetched once per run and remembered in ``assets``.
+    """
+    html = page.content()
+    total = len(gzip.compress(html.encode("utf-8"), 9))
+    for url in re.findall(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"', html):
+        if url not in assets:
+            assets[url] = len(gzip.compress(page.request.get(url).body(), 9))
+        total += assets[url]
+    return total
+
+
 @pytest.fixture
-def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callable[[Any], None]:
+def audit(
+    new_context: ContextFactory, request: pytest.FixtureRequest, journey_weights: dict[str, int]
+) -> Callable[[Any], None]:
     """Check the page a journey has reached, as ``test_pages`` checks the listed pages.
 
     One ``<h1>``; a title no other address in this journey uses; no axe-core violations; a visible
     focus on the first Tab stops; no sideways scrolling at 320 px. In a test parametrized with
     ``js=False`` the page cannot run scripts, so the checks run on a static copy of its DOM in a
-    second, script-enabled page (see ``load_static_copy``).
+    second, script-enabled page (see ``load_static_copy``). The page must weigh under 60 KB gzip.
     """
     callspec = getattr(request.node, "callspec", None)
     javascript = bool(callspec.params.get("js", True)) if callspec is not None else True
@@ -180,6 +215,9 @@ def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callab
         assert titles.setdefault(title, address) == address, (
             f"{page.url}: the title {title!r} is also used by {titles[title]}: give each page its own title"
         )
+        weight = page_weight(page, ASSET_WEIGHTS)
+        journey_weights[address] = max(weight, journey_weights.get(address, 0))
+        assert weight < JOURNEY_BUDGET_BYTES, f"{page.url} weighs {weight} bytes gzip, over the 60 KB budget"
         target, where = page, page.url
         if not javascript:
             if not auditor:

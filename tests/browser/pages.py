@@ -13,7 +13,7 @@ from typing import Any
 
 from tests.browser.server import plugins_under_test
 
-__all__ = ["CORE_PAGES", "PLUGIN_PAGES", "SEARCH_TERM", "PageSpec", "pages", "visit"]
+__all__ = ["CORE_PAGES", "PLUGIN_PAGES", "SEARCH_TERM", "PageSpec", "pages", "resolve", "visit"]
 
 SEARCH_TERM = "garden"
 
@@ -79,12 +79,16 @@ def pages(signed_in: bool | None = None) -> list[PageSpec]:
     return [p for p in chosen if signed_in is None or p.signed_in == signed_in]
 
 
+def resolve(page: Any, spec: PageSpec) -> str:
+    """The address of the page ``spec`` describes (for ``follow``, looked up with ``page``)."""
+    if not spec.follow:
+        return spec.path
+    page.goto(spec.path)
+    href = page.locator(spec.follow).first.get_attribute("href")
+    assert href, f"{spec.path}: no link matches {spec.follow!r}"
+    return str(href)
+
+
 def visit(page: Any, spec: PageSpec) -> Any:
     """Open the page ``spec`` describes and return the navigation's response."""
-    response = page.goto(spec.path)
-    if spec.follow:
-        link = page.locator(spec.follow).first
-        href = link.get_attribute("href")
-        assert href, f"{spec.path}: no link matches {spec.follow!r}"
-        response = page.goto(href)
-    return response
+    return page.goto(resolve(page, spec))

@@ -15,9 +15,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from importlib import metadata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from hub.core.plugins import BUILTIN_PLUGINS, ENTRY_POINT_GROUP

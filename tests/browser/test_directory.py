@@ -27,7 +27,10 @@ def test_list_yourself_and_search(new_context: Any, demo_members: list[str], js:
     page.goto("/directory/")
     audit(page)
     main = page.get_by_role("main")
-    go(page, main.get_by_role("link", name="Create your profile").or_(main.get_by_role("link", name="Edit your profile")))
+    go(
+        page,
+        main.get_by_role("link", name="Create your profile").or_(main.get_by_role("link", name="Edit your profile")),
+    )
     expect(page.locator("h1")).to_have_text("Your directory profile")
     audit(page)
 

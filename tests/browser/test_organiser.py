@@ -45,9 +45,7 @@ def approval_mode(new_context: Any) -> Iterator[None]:
     set_registration(new_context(signed_in=True).new_page(), "open")
 
 
-def test_approve_a_member(
-    new_context: Any, live_hub: RunningHub, approval_mode: None, js: bool, audit: Any
-) -> None:
+def test_approve_a_member(new_context: Any, live_hub: RunningHub, approval_mode: None, js: bool, audit: Any) -> None:
     name = f"Wanda Waiting {'js' if js else 'nojs'}"
     address = f"waiting-{'js' if js else 'nojs'}@example.org"
     organiser = new_context(javascript=js, signed_in=True).new_page()

@@ -90,24 +90,30 @@ def test_focus_check_catches_a_hidden_outline(new_context: Any) -> None:
 
 
 SCREENSHOTS = [
-    ("home", "/", "en", False),
-    ("search", "/search?q=garden", "en", False),
-    ("sign-in", "/account/login", "en", False),
-    ("home-signed-in", "/", "en", True),
-    ("home-arabic", "/", "ar", False),
-    ("not-found", "/no/such/page", "en", False),
+    ("home", "/", "en", False, None),
+    ("search", "/search?q=garden", "en", False, None),
+    ("sign-in", "/account/login", "en", False, None),
+    ("home-signed-in", "/", "en", True, None),
+    ("home-arabic", "/", "ar", False, None),
+    ("not-found", "/no/such/page", "en", False, None),
+    ("noticeboard", "/noticeboard/", "en", True, "noticeboard"),
+    ("noticeboard-arabic", "/noticeboard/", "ar", False, "noticeboard"),
+    ("directory", "/directory/", "en", True, "directory"),
+    ("skillswap", "/skillswap/", "en", True, "skillswap"),
+    ("events", "/events/", "en", False, "events"),
 ]
 
 
-def test_screenshots(new_context: Any, artifacts_dir: Path) -> None:
+def test_screenshots(new_context: Any, live_hub: Any, artifacts_dir: Path) -> None:
     folder = artifacts_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
+    shots = [shot for shot in SCREENSHOTS if shot[4] is None or shot[4] in live_hub.plugins]
     for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         contexts = {
             (language, signed_in): new_context(language=language, signed_in=signed_in, viewport=viewport)
-            for language, signed_in in {(shot[2], shot[3]) for shot in SCREENSHOTS}
+            for language, signed_in in {(shot[2], shot[3]) for shot in shots}
         }
-        for name, path, language, signed_in in SCREENSHOTS:
+        for name, path, language, signed_in, _plugin in shots:
             page = contexts[(language, signed_in)].new_page()
             page.goto(path)
             target = folder / f"{name}-{size_name}.png"

@@ -69,6 +69,7 @@ def test_offer_and_complete_an_exchange(new_context: Any, demo_members: list[str
     helper.get_by_label("When (optional)").fill("Saturday 10am")
     helper.get_by_label("Where (optional)").fill("The library bike rack")
     swap_in_place(helper, helper.get_by_role("button", name="Accept"), js, "accepting an exchange")
+    expect_flash(helper, "Accepted.")
     expect(helper.get_by_role("heading", name="Did it happen?")).to_be_visible()
     audit(helper)
 
@@ -86,6 +87,7 @@ def test_offer_and_complete_an_exchange(new_context: Any, demo_members: list[str
     neighbour.goto(exchange_url)
     audit(neighbour)
     swap_in_place(neighbour, neighbour.get_by_role("button", name="Confirm it happened"), js, "confirming an exchange")
+    expect_flash(neighbour, "Confirmed. Thank you both!")
     expect(neighbour.get_by_role("link", name="Leave a thank-you note")).to_be_visible()
     audit(neighbour)
 
