@@ -68,7 +68,18 @@ def assert_structure(page: Page) -> str:
 def assert_focus_visible(page: Page, stops: int = 2) -> None:
     """Tab from the top to the first links (the skip link, then the header) and check each shows
     a focus indicator: a non-"none" outline or a box-shadow."""
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    # Start from the top of the document, whatever was focused or clicked before (a journey's last
+    # button): focus a throwaway element placed first in <body>, which Tab then leaves.
+    page.evaluate(
+        """() => {
+            const start = document.createElement("span");
+            start.tabIndex = -1;
+            start.id = "focus-check-start";
+            document.body.prepend(start);
+            start.focus();
+            window.scrollTo(0, 0);
+        }"""
+    )
     for stop in range(1, stops + 1):
         page.keyboard.press("Tab")
         focused = page.evaluate(
@@ -89,6 +100,7 @@ def assert_focus_visible(page: Page, stops: int = 2) -> None:
         assert has_outline or has_shadow, (
             f"{page.url}: Tab stop {stop} ({focused['text']!r}) shows no visible focus: {focused}"
         )
+    page.evaluate("() => document.getElementById('focus-check-start')?.remove()")
 
 
 def assert_no_horizontal_scroll(page: Page, what: str) -> None:

@@ -7,16 +7,30 @@ other service-backed tests. Journeys get a fresh browser context each, with Java
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.checks import AXE_PATH, REPO_ROOT, assert_no_axe_violations, assert_structure, load_static_copy
+from tests.browser.checks import (
+    AXE_PATH,
+    REPO_ROOT,
+    assert_focus_visible,
+    assert_no_axe_violations,
+    assert_no_horizontal_scroll,
+    assert_structure,
+    load_static_copy,
+)
 from tests.browser.server import ADMIN_EMAIL, ADMIN_PASSWORD, RunningHub, running_hub
 
 CHROMIUM = Path(os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -32,6 +46,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+NARROW = {"width": 320, "height": 640}
 
 ContextFactory = Callable[..., Any]
 
@@ -98,6 +113,22 @@ def admin_state(browser: Any, live_hub: RunningHub) -> dict[str, Any]:
         context.close()
 
 
+@pytest.fixture(scope="package")
+def demo_members(live_hub: RunningHub) -> list[str]:
+    """Emails of active demo members who use the hub in English (journeys find buttons by name).
+
+    Read straight from the test hub's SQLite file, read-only; journeys each take their own members
+    (see ``tests/browser/journey.py``) so they never see each other's changes.
+    """
+    database = live_hub.hub_dir / "data" / "hub.sqlite3"
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        rows = connection.execute(
+            "SELECT email FROM hub_member WHERE language = 'en' AND role = 'member' AND status = 'active'"
+            " AND email LIKE 'demo%' ORDER BY id"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/account/login")
     page.get_by_label("Email address").fill(email)
@@ -132,24 +163,73 @@ def new_context(browser: Any, live_hub: RunningHub, request: pytest.FixtureReque
         context.close()
 
 
-@pytest.fixture
-def audit(new_context: ContextFactory, request: pytest.FixtureRequest) -> Callable[[Any], None]:
-    """Check the page a journey has reached: one <h1>, a title, and no axe-core violations.
+JOURNEY_BUDGET_BYTES = 60 * 1024
+ASSET_WEIGHTS: dict[str, int] = {}
 
-    In a test parametrized with ``js=False`` the page cannot run scripts, so axe runs on a static
-    copy of its DOM in a second, script-enabled page (see ``load_static_copy``).
+
+@pytest.fixture(scope="package")
+def journey_weights(artifacts_dir: Path) -> Iterator[dict[str, int]]:
+    """Gzip bytes of every page the journeys audit, written to ``test-artifacts/journey-page-weight.json``."""
+    weights: dict[str, int] = {}
+    yield weights
+    if weights:
+        (artifacts_dir / "journey-page-weight.json").write_text(
+            json.dumps(dict(sorted(weights.items())), indent=2), encoding="utf-8"
+        )
+
+
+def page_weight(page: Any, assets: dict[str, int]) -> int:
+    """What a phone downloads for this page, gzip-compressed: its HTML plus its stylesheets and scripts.
+
+    The HTML is the page as the browser holds it now (after any htmx swaps); each stylesheet and
+    script is fetched once per run and remembered in ``assets``.
+    """
+    html = page.content()
+    total = len(gzip.compress(html.encode("utf-8"), 9))
+    for url in re.findall(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"', html):
+        if url not in assets:
+            assets[url] = len(gzip.compress(page.request.get(url).body(), 9))
+        total += assets[url]
+    return total
+
+
+@pytest.fixture
+def audit(
+    new_context: ContextFactory, request: pytest.FixtureRequest, journey_weights: dict[str, int]
+) -> Callable[[Any], None]:
+    """Check the page a journey has reached, as ``test_pages`` checks the listed pages.
+
+    One ``<h1>``; a title no other address in this journey uses; no axe-core violations; a visible
+    focus on the first Tab stops; no sideways scrolling at 320 px. In a test parametrized with
+    ``js=False`` the page cannot run scripts, so the checks run on a static copy of its DOM in a
+    second, script-enabled page (see ``load_static_copy``). The page must weigh under 60 KB gzip.
     """
     callspec = getattr(request.node, "callspec", None)
     javascript = bool(callspec.params.get("js", True)) if callspec is not None else True
     auditor: list[Any] = []
+    titles: dict[str, str] = {}
 
     def check(page: Any) -> None:
-        assert_structure(page)
-        if javascript:
-            assert_no_axe_violations(page)
-            return
-        if not auditor:
-            auditor.append(new_context(javascript=True).new_page())
-        assert_no_axe_violations(load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)")
+        title = assert_structure(page)
+        address = urlsplit(page.url).path.rstrip("/") or "/"  # /admin/settings/ is /admin/settings
+        assert titles.setdefault(title, address) == address, (
+            f"{page.url}: the title {title!r} is also used by {titles[title]}: give each page its own title"
+        )
+        weight = page_weight(page, ASSET_WEIGHTS)
+        journey_weights[address] = max(weight, journey_weights.get(address, 0))
+        assert weight < JOURNEY_BUDGET_BYTES, f"{page.url} weighs {weight} bytes gzip, over the 60 KB budget"
+        target, where = page, page.url
+        if not javascript:
+            if not auditor:
+                auditor.append(new_context(javascript=True).new_page())
+            target, where = load_static_copy(auditor[0], page), f"{page.url} (JavaScript off)"
+        assert_no_axe_violations(target, where)
+        assert_focus_visible(target)
+        viewport = target.viewport_size
+        target.set_viewport_size(NARROW)
+        try:
+            assert_no_horizontal_scroll(target, f"320 px wide ({where})")
+        finally:
+            target.set_viewport_size(viewport)
 
     return check

@@ -17,9 +17,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-from hub.core.plugins import BUILTIN_PLUGINS
+from hub.core.plugins import BUILTIN_PLUGINS, ENTRY_POINT_GROUP
 
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "browser suite passphrase 2026"  # a throwaway test hub
@@ -56,6 +57,17 @@ def importable_builtin_plugins() -> tuple[str, ...]:
             continue
         slugs.append(module.split(".")[2])
     return tuple(slugs)
+
+
+def installed_entry_point_plugins() -> tuple[str, ...]:
+    """Slugs of the plugins installed as packages (entry points), such as the Events contrib plugin."""
+    return tuple(sorted(entry.name for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)))
+
+
+def plugins_under_test() -> tuple[str, ...]:
+    """What the browser suite's hub loads: every importable built-in and every installed plugin."""
+    builtins = importable_builtin_plugins()
+    return builtins + tuple(slug for slug in installed_entry_point_plugins() if slug not in builtins)
 
 
 def free_port() -> int:
@@ -99,7 +111,7 @@ def running_hub(hub_dir: Path) -> Iterator[RunningHub]:
     """Prepare a hub folder, serve it, and stop the server afterwards (terminate, then kill)."""
     hub_dir.mkdir(parents=True, exist_ok=True)
     (hub_dir / "hub.toml").write_text(HUB_TOML, encoding="utf-8")
-    plugins = importable_builtin_plugins()
+    plugins = plugins_under_test()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(HUB_DIR=str(hub_dir), HUB_PLUGINS=",".join(plugins), PYTHONUNBUFFERED="1")
     _hub_command(hub_dir, env, "demo-data", "--scale", "small")

@@ -21,7 +21,7 @@ from tests.browser.checks import (
     run_axe,
 )
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.pages import pages
+from tests.browser.pages import pages, visit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,14 +43,14 @@ def test_every_page_is_accessible(new_context: Any, language: str, signed_in: bo
     titles: dict[str, str] = {}
     for spec in pages(signed_in=signed_in):
         page.set_viewport_size(DESKTOP)
-        response = page.goto(spec.path)
+        response = visit(page, spec)
         assert response is not None and response.status == spec.status, f"{spec.path}: status {response.status}"
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         _collect(failures, assert_structure, page)
         title = page.title().strip()
-        if titles.setdefault(title, spec.path) != spec.path:
-            failures.append(f"{spec.path}: the title {title!r} is also used by {titles[title]}")
+        if titles.setdefault(title, page.url) != page.url:
+            failures.append(f"{page.url}: the title {title!r} is also used by {titles[title]}")
         _collect(failures, assert_no_axe_violations, page, f"{spec.path} ({language}, {spec.id})")
         _collect(failures, assert_focus_visible, page)
         _collect(failures, assert_reduced_motion, page)
@@ -90,24 +90,30 @@ def test_focus_check_catches_a_hidden_outline(new_context: Any) -> None:
 
 
 SCREENSHOTS = [
-    ("home", "/", "en", False),
-    ("search", "/search?q=garden", "en", False),
-    ("sign-in", "/account/login", "en", False),
-    ("home-signed-in", "/", "en", True),
-    ("home-arabic", "/", "ar", False),
-    ("not-found", "/no/such/page", "en", False),
+    ("home", "/", "en", False, None),
+    ("search", "/search?q=garden", "en", False, None),
+    ("sign-in", "/account/login", "en", False, None),
+    ("home-signed-in", "/", "en", True, None),
+    ("home-arabic", "/", "ar", False, None),
+    ("not-found", "/no/such/page", "en", False, None),
+    ("noticeboard", "/noticeboard/", "en", True, "noticeboard"),
+    ("noticeboard-arabic", "/noticeboard/", "ar", False, "noticeboard"),
+    ("directory", "/directory/", "en", True, "directory"),
+    ("skillswap", "/skillswap/", "en", True, "skillswap"),
+    ("events", "/events/", "en", False, "events"),
 ]
 
 
-def test_screenshots(new_context: Any, artifacts_dir: Path) -> None:
+def test_screenshots(new_context: Any, live_hub: Any, artifacts_dir: Path) -> None:
     folder = artifacts_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
+    shots = [shot for shot in SCREENSHOTS if shot[4] is None or shot[4] in live_hub.plugins]
     for size_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         contexts = {
             (language, signed_in): new_context(language=language, signed_in=signed_in, viewport=viewport)
-            for language, signed_in in {(shot[2], shot[3]) for shot in SCREENSHOTS}
+            for language, signed_in in {(shot[2], shot[3]) for shot in shots}
         }
-        for name, path, language, signed_in in SCREENSHOTS:
+        for name, path, language, signed_in, _plugin in shots:
             page = contexts[(language, signed_in)].new_page()
             page.goto(path)
             target = folder / f"{name}-{size_name}.png"

@@ -72,6 +72,7 @@ async def _page(
     errors: dict[str, str] | None = None,
     form: dict[str, Any] | None = None,
     status_code: int = 200,
+    message: str | None = None,
 ) -> Response[str]:
     hub = hub_of(request)
     role = service.role_of(row, actor.id)
@@ -89,8 +90,20 @@ async def _page(
         "form": form or {"when": row["when_text"], "where": row["where_text"]},
         "credits": ledger.format_credits,
         "show_conversation": row["status"] in ("agreed", "done", "confirmed") and role is not None,
+        "message": message,
     }
     return await hub.render(request, "skillswap/exchange.html", context, block="exchange", status_code=status_code)
+
+
+async def _done(request: Request[Any, Any, Any], exchange_id: int, actor: Any, message: str) -> Response[str]:
+    """After a change: htmx gets the updated exchange in place, with the message inside it (its
+    ``aria-live`` region announces it); a plain form post gets a flash message and a redirect."""
+    if request.headers.get("hx-request") == "true" and request.headers.get("hx-boosted") != "true":
+        row = await service.get_exchange(exchange_id)
+        if row is not None:
+            return await _page(request, row, actor, message=message)
+    hub_of(request).flash(request, message)
+    return redirect(request, f"/skillswap/exchanges/{exchange_id}")
 
 
 @get("/exchanges/{exchange_id:int}", name="skillswap:exchange", opt={"permission": "skillswap.respond"})
@@ -118,8 +131,9 @@ async def accept(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
             other, "skillswap.exchange", _("Your offer was accepted"), url=f"/skillswap/exchanges/{exchange_id}"
         )
     await hub.emit("skillswap.exchange_agreed", actor.id, exchange_id=exchange_id)
-    hub.flash(request, _("Accepted. You can now talk through the hub and share details if you wish."))
-    return redirect(request, f"/skillswap/exchanges/{exchange_id}")
+    return await _done(
+        request, exchange_id, actor, _("Accepted. You can now talk through the hub and share details if you wish.")
+    )
 
 
 @post("/exchanges/{exchange_id:int}/details", name="skillswap:details", opt={"permission": "skillswap.respond"})
@@ -169,10 +183,10 @@ async def confirm(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -
         return await _page(request, row, actor, {"__all__": str(refused)}, status_code=409)
     if outcome.status == "confirmed":
         await hub.emit("skillswap.exchange_confirmed", actor.id, exchange_id=exchange_id)
-        hub.flash(request, _("Confirmed. Thank you both! You can leave a thank-you note."))
+        message = _("Confirmed. Thank you both! You can leave a thank-you note.")
     else:
-        hub.flash(request, _("Thank you. We are waiting for the other person to confirm."))
-    return redirect(request, f"/skillswap/exchanges/{exchange_id}")
+        message = _("Thank you. We are waiting for the other person to confirm.")
+    return await _done(request, exchange_id, actor, message)
 
 
 async def _simple_form(

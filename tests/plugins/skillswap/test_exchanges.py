@@ -55,7 +55,10 @@ async def test_full_lifecycle_through_the_relay(client, make_member, outbox) -> 
     await client.login(bob)
     assert f"/messages/{row['relay_message']}" in (await client.get(f"/skillswap/exchanges/{exchange_id}")).text
     confirmed = await client.post_form(f"/skillswap/exchanges/{exchange_id}/confirm", {}, htmx=True)
-    assert confirmed.status_code == 200 and confirmed.headers.get("hx-redirect")
+    # htmx gets the exchange back in place (no full reload), with the news inside its live region.
+    assert confirmed.status_code == 200 and not confirmed.headers.get("hx-redirect")
+    assert "<html" not in confirmed.text and 'id="exchange"' in confirmed.text
+    assert "Confirmed. Thank you both!" in confirmed.text
     row = await Exchange.select().where(Exchange.id == exchange_id).first().run()
     assert (
         row["status"] == "confirmed"
