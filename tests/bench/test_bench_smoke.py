@@ -23,7 +23,11 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         pytest.skip("wrk is not installed (apt-get install wrk)")
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--name", "pytest-smoke"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads((ROOT / "bench" / "results" / "pytest-smoke.json").read_text(encoding="utf-8"))
