@@ -9,11 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 import hub._lazy  # noqa: F401  (first: defers heavy imports our dependencies make at module level)
+from hub.core.auth.passwords import password_problem
 from hub.core.auth.permissions import PUBLIC, SIGNED_IN
 from hub.core.deprecation import deprecated
+from hub.core.hooks import call_first, gather_hook
 from hub.core.hookspecs import hookimpl, hookspec
 from hub.core.i18n import gettext, lazy_gettext, ngettext
+from hub.core.markdown import count_links, render_markdown
+from hub.core.members.service import EmailTaken, create_member
+from hub.core.members.tables import Member
+from hub.core.moderation.service import record_action
 from hub.core.plugins import PLUGIN_API_VERSION
+from hub.core.relay.service import RelayRefused
 from hub.core.types import (
     Actor,
     Event,
@@ -27,7 +34,7 @@ from hub.core.types import (
     SearchHit,
 )
 from hub.core.web.forms import Field, Form, FormResult, clean_text
-from hub.core.web.util import redirect, safe_next
+from hub.core.web.util import client_address, redirect, safe_next
 
 __version__ = "0.1.0"
 
@@ -36,27 +43,38 @@ __all__ = [
     "PUBLIC",
     "SIGNED_IN",
     "Actor",
+    "EmailTaken",
     "Event",
     "Field",
     "Form",
     "FormResult",
     "Job",
+    "Member",
     "NavItem",
     "NotificationType",
     "Panel",
     "Permission",
     "PluginInfo",
+    "RelayRefused",
     "ReportedObject",
     "SearchHit",
+    "call_first",
     "clean_text",
+    "client_address",
+    "count_links",
     "create_app",
+    "create_member",
     "deprecated",
+    "gather_hook",
     "gettext",
     "hookimpl",
     "hookspec",
     "lazy_gettext",
     "ngettext",
+    "password_problem",
+    "record_action",
     "redirect",
+    "render_markdown",
     "safe_next",
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from piccolo.table import Table
 
-from hub.core.members.tables import Member
+from hub import Member
 from hub.plugins.directory.tables import DirectoryProfile, DirectoryTag
 
 __all__ = ["create_demo_profiles"]

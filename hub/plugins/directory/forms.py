@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hub.core.auth.passwords import password_problem
-from hub.core.i18n import gettext as _
-from hub.core.web.forms import Field, Form, clean_text
+from hub import Field, Form, clean_text, password_problem
+from hub import gettext as _
 from hub.plugins.directory.visibility import FIELDS, choices_for
 
 __all__ = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.core.hookspecs import hookspec
+from hub import hookspec
 
 __all__ = ["profile_sections"]
 

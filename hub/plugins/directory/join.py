@@ -8,9 +8,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from hub.core.auth.permissions import PUBLIC
-from hub.core.i18n import gettext as _
-from hub.core.web.util import redirect
+from hub import PUBLIC, redirect
+from hub import gettext as _
 from hub.plugins.directory import service
 from hub.plugins.directory.forms import join_form
 from hub.plugins.directory.routes import NOINDEX

@@ -11,9 +11,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from hub.core.i18n import gettext as _
-from hub.core.members.service import EmailTaken
-from hub.core.web.util import redirect
+from hub import EmailTaken, redirect
+from hub import gettext as _
 from hub.plugins.directory import queries, service
 from hub.plugins.directory.forms import convert_form, defaults_form, profile_form
 from hub.plugins.directory.routes import NOINDEX, profile_form_values, visibility_choices

@@ -17,7 +17,7 @@ from pathlib import Path
 import anyio.to_thread
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 
 __all__ = ["PhotoRejected", "delete_photo", "photo_dir", "photo_path", "process_photo", "store_photo"]
 

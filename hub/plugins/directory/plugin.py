@@ -7,10 +7,9 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from hub import NavItem, Permission, PluginInfo, SearchHit, hookimpl
-from hub.core.i18n import gettext as _
-from hub.core.i18n import lazy_gettext as _l
-from hub.core.types import Actor, ReportedObject
+from hub import Actor, NavItem, Permission, PluginInfo, ReportedObject, SearchHit, hookimpl
+from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.directory import hookspecs, queries, service
 from hub.plugins.directory.tables import DirectoryDefault, DirectoryProfile, DirectoryTag
 from hub.plugins.directory.visibility import visible_profile

@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.columns.combination import Where
 from piccolo.query.methods.select import Select
 
-from hub.core.types import Actor
+from hub import Actor
 from hub.plugins.directory.tables import DirectoryDefault, DirectoryProfile, DirectoryTag
 from hub.plugins.directory.visibility import FIELDS, viewer_level
 

@@ -11,12 +11,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from markupsafe import Markup, escape
 
-from hub.core import hooks
-from hub.core.i18n import gettext as _
-from hub.core.relay.service import RelayRefused
-from hub.core.types import Actor, Panel
-from hub.core.web.forms import clean_text
-from hub.core.web.util import client_address, redirect
+from hub import Actor, Panel, RelayRefused, clean_text, client_address, gather_hook, redirect
+from hub import gettext as _
 from hub.plugins.directory import queries, service
 from hub.plugins.directory.avatar import avatar_svg
 from hub.plugins.directory.forms import contact_form, profile_form
@@ -164,9 +160,7 @@ class DirectoryController(Controller):
         person = visible_profile(row, tags, actor)
         sections: list[tuple[Panel, Markup]] = []
         if row["member"] is not None:
-            panels = await hooks.gather_hook(
-                hub.registry, "profile_sections", hub=hub, member_id=row["member"], viewer=actor
-            )
+            panels = await gather_hook(hub.registry, "profile_sections", hub=hub, member_id=row["member"], viewer=actor)
             panels = [p for p in panels if isinstance(p, Panel)]
             panels.sort(key=lambda panel: (panel.order, str(panel.title)))
             sections = [(p, p.body if isinstance(p.body, Markup) else escape(p.body)) for p in panels]

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hub.core.members.service import create_member
+from hub import create_member
 from hub.plugins.directory.forms import parse_tags
 from hub.plugins.directory.photos import delete_photo
 from hub.plugins.directory.tables import DirectoryProfile, DirectoryTag

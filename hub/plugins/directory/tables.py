@@ -9,7 +9,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from hub.core.members.tables import Member
+from hub import Member
 
 __all__ = ["DirectoryDefault", "DirectoryProfile", "DirectoryTag"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.core.i18n import lazy_gettext as _l
-from hub.core.types import Actor
+from hub import Actor
+from hub import lazy_gettext as _l
 
 __all__ = [
     "EVERYONE",

@@ -14,8 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from hub.core.i18n import gettext as _
-from hub.core.types import Actor
+from hub import Actor
+from hub import gettext as _
 from hub.plugins.noticeboard.service import now, visible_condition
 from hub.plugins.noticeboard.tables import Post
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hub.core.members.tables import Member
+from hub import Member
 from hub.plugins.noticeboard.service import seed_categories
 from hub.plugins.noticeboard.tables import Category, Post, Reply
 

@@ -7,8 +7,8 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from litestar import Response
 
-from hub.core.i18n import gettext as _
-from hub.core.markdown import render_markdown
+from hub import gettext as _
+from hub import render_markdown
 from hub.plugins.noticeboard.service import now, post_columns, visible_condition
 from hub.plugins.noticeboard.tables import Post
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hub import Field, Form
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 
 __all__ = ["TITLE_MAX", "category_form", "message_form", "move_form", "outcome_form", "post_form", "reply_form"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 
 __all__ = ["FORMATS", "MAX_PIXELS", "MAX_SIDE", "ImageRejected", "image_dir", "safe_image_path", "store_image"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub.plugins.noticeboard.tables import Post
 
 __all__ = ["send_expiry_reminders"]

@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from hub.core.i18n import ngettext
-from hub.core.markdown import count_links
-from hub.core.members.tables import Member
-from hub.core.types import Actor
+from hub import Actor, Member, count_links, ngettext
 from hub.plugins.noticeboard.service import is_organiser, now
 from hub.plugins.noticeboard.tables import Post
 

@@ -9,10 +9,20 @@ from typing import Any
 from markupsafe import Markup
 from piccolo.conf.apps import AppConfig
 
-from hub import NavItem, Panel, Permission, PluginInfo, SearchHit, hookimpl
-from hub.core.i18n import gettext as _
-from hub.core.i18n import lazy_gettext as _l
-from hub.core.types import Actor, Job, NotificationType, ReportedObject
+from hub import (
+    Actor,
+    Job,
+    NavItem,
+    NotificationType,
+    Panel,
+    Permission,
+    PluginInfo,
+    ReportedObject,
+    SearchHit,
+    hookimpl,
+)
+from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.noticeboard import banner, demo, jobs, privacy
 from hub.plugins.noticeboard.limits import SETTINGS_DEFAULTS
 from hub.plugins.noticeboard.routes import ROUTES, set_post_hidden, set_reply_hidden

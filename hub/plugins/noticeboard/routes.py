@@ -13,12 +13,8 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from markupsafe import Markup
 
-from hub import redirect
-from hub.core.i18n import gettext as _
-from hub.core.markdown import render_markdown
-from hub.core.moderation.service import record_action
-from hub.core.relay.service import RelayRefused
-from hub.core.types import Actor
+from hub import Actor, RelayRefused, record_action, redirect, render_markdown
+from hub import gettext as _
 from hub.plugins.noticeboard import banner, feeds
 from hub.plugins.noticeboard.forms import (
     category_form,

@@ -16,8 +16,8 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.base import Query
 
-from hub.core.i18n import lazy_gettext as _l
-from hub.core.types import Actor
+from hub import Actor
+from hub import lazy_gettext as _l
 from hub.plugins.noticeboard.tables import Category, Post, Reply
 
 __all__ = [

@@ -8,7 +8,7 @@ from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Serial, Text
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from hub.core.members.tables import Member
+from hub import Member
 
 __all__ = ["Category", "Post", "Reply", "Visit"]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from litestar import Request
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
-from hub.core.members.tables import Member
+from hub import Member
 
 if TYPE_CHECKING:
     from hub.core.facade import Hub

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.core.i18n import gettext as _
-from hub.core.i18n import lazy_gettext as _l
+from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Category
 
 __all__ = ["DEFAULTS", "category_label", "ensure_default_categories", "list_categories"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hub.core.members.tables import Member
+from hub import Member
 from hub.plugins.skillswap.categories import ensure_default_categories, list_categories
 from hub.plugins.skillswap.listings import normalise_tags
 from hub.plugins.skillswap.tables import Exchange, Listing

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hub.core.i18n import gettext as _
-from hub.core.members.tables import Member
+from hub import Member
+from hub import gettext as _
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.tables import Exchange, Listing
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hub import Field, Form
-from hub.core.i18n import lazy_gettext as _l
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap.listings import KINDS, MODES
 
 __all__ = ["exchange_details_form", "listing_form"]

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from hub.core.i18n import gettext as _
-from hub.core.members.tables import Member
+from hub import Member
+from hub import gettext as _
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.categories import list_categories
 from hub.plugins.skillswap.exchanges import alert_coordinators, record_confirmed

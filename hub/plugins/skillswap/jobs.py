@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub.plugins.skillswap.tables import Exchange, Listing
 
 if TYPE_CHECKING:

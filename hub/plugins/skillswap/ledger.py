@@ -18,7 +18,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Sum
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub.plugins.skillswap.tables import BalanceLimit, LedgerEntry, Transfer
 
 __all__ = [

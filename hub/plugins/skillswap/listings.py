@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hub.core.i18n import lazy_gettext as _l
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Listing
 
 __all__ = [

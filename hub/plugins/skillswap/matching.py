@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub.plugins.skillswap.listings import format_tags
 from hub.plugins.skillswap.tables import Listing
 

@@ -15,10 +15,9 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from hub import NavItem, Panel, Permission, PluginInfo, SearchHit, hookimpl
-from hub.core.i18n import gettext as _
-from hub.core.i18n import lazy_gettext as _l
-from hub.core.types import Job, NotificationType, ReportedObject
+from hub import Job, NavItem, NotificationType, Panel, Permission, PluginInfo, ReportedObject, SearchHit, hookimpl
+from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.categories import ensure_default_categories
 from hub.plugins.skillswap.listings import contains_ci, utcnow

@@ -11,9 +11,8 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from hub import redirect
-from hub.core.i18n import gettext as _
-from hub.core.members.tables import Member
+from hub import Member, redirect
+from hub import gettext as _
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.access import hub_of, int_param, is_coordinator, require_actor
 from hub.plugins.skillswap.exchanges import alert_coordinators

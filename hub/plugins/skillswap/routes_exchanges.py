@@ -8,8 +8,8 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 
+from hub import gettext as _
 from hub import redirect
-from hub.core.i18n import gettext as _
 from hub.plugins.skillswap import exchanges as service
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.access import hub_of, int_param, is_coordinator, require_actor

@@ -8,9 +8,8 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 
-from hub import redirect
-from hub.core.i18n import gettext as _
-from hub.core.relay.service import RelayRefused
+from hub import RelayRefused, redirect
+from hub import gettext as _
 from hub.plugins.skillswap import exchanges as exchange_service
 from hub.plugins.skillswap.access import hub_of, int_param, is_coordinator, member_is_vetted, require_actor
 from hub.plugins.skillswap.categories import list_categories

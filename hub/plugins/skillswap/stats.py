@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub.plugins.skillswap.categories import category_label, list_categories
 from hub.plugins.skillswap.tables import Exchange
 

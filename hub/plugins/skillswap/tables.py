@@ -12,7 +12,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from hub.core.members.tables import Member
+from hub import Member
 
 __all__ = ["BalanceLimit", "Category", "Exchange", "LedgerEntry", "Listing", "ThankYou", "Transfer"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub import Field, Form
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub_events.recurrence import is_timezone
 
 __all__ = ["EventTimes", "event_form", "form_from_event", "times_from", "when_form"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub_events import service
 from hub_events.tables import Rsvp
 

@@ -20,11 +20,11 @@ from hub import (
     SearchHit,
     hookimpl,
 )
+from hub import gettext as _
 from hub import (
     lazy_gettext as _l,
 )
 from hub.core.i18n import current_locale
-from hub.core.i18n import gettext as _
 from hub_events import service
 from hub_events.jobs import send_reminders
 from hub_events.routes import EventsController

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 
 from hub import PUBLIC, Actor, Field, Form, redirect
-from hub.core.i18n import gettext as _
+from hub import gettext as _
 from hub_events import service
 from hub_events.forms import event_form, form_from_event, times_from, when_form
 from hub_events.ical import calendar_bytes
