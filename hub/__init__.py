@@ -20,6 +20,7 @@ from hub.core.members.service import EmailTaken, create_member
 from hub.core.members.tables import Member
 from hub.core.moderation.service import record_action
 from hub.core.plugins import PLUGIN_API_VERSION
+from hub.core.prepared import Param, Prepared
 from hub.core.relay.service import RelayRefused
 from hub.core.types import (
     Actor,
@@ -53,8 +54,10 @@ __all__ = [
     "NavItem",
     "NotificationType",
     "Panel",
+    "Param",
     "Permission",
     "PluginInfo",
+    "Prepared",
     "RelayRefused",
     "ReportedObject",
     "SearchHit",

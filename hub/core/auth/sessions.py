@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from piccolo.query.methods.select import Select
 
 from hub.core.auth.tables import Session
 from hub.core.members.tables import Member
+from hub.core.prepared import Param, Prepared
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -75,18 +77,25 @@ def _as_dict(value: Any) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
+def _session_lookup() -> Select:
+    member = Session.member
+    joined = [getattr(member, name).as_alias(f"m_{name}") for name in MEMBER_FIELDS]
+    return (
+        Session.select(Session.member, Session.data, Session.last_seen_at, Session.expires_at, *joined)
+        .where(Session.id == Param("key"))
+        .limit(1)
+    )
+
+
+# Runs on every signed-in request: built and compiled once per process.
+SESSION_LOOKUP = Prepared(_session_lookup)
+
+
 class DatabaseSessionStore:
     """Sessions in the hub's own database: one indexed lookup (joined with the member) per request."""
 
     async def load(self, key: str) -> SessionRecord | None:
-        member = Session.member
-        columns = [getattr(member, name).as_alias(f"m_{name}") for name in MEMBER_FIELDS]
-        row = (
-            await Session.select(Session.member, Session.data, Session.last_seen_at, Session.expires_at, *columns)
-            .where(Session.id == key)
-            .first()
-            .run()
-        )
+        row = await SESSION_LOOKUP.first(key=key)
         if row is None:
             return None
         if row["expires_at"] < now():

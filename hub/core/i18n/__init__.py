@@ -28,6 +28,8 @@ __all__ = [
     "lazy_gettext",
     "negotiate",
     "ngettext",
+    "translate",
+    "translate_plural",
 ]
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
@@ -37,20 +39,27 @@ _active: contextvars.ContextVar[NullTranslations | None] = contextvars.ContextVa
 _active_locale: contextvars.ContextVar[str] = contextvars.ContextVar("hub_locale", default="en")
 
 
-def gettext(message: str, **variables: Any) -> str:
+def translate(message: str) -> str:
+    """The active language's text for ``message``, not yet formatted (templates format it)."""
     translations = _active.get()
-    text = translations.ugettext(message) if translations is not None else message
+    return translations.ugettext(message) if translations is not None else message
+
+
+def translate_plural(singular: str, plural: str, n: int) -> str:
+    translations = _active.get()
+    if translations is not None:
+        return translations.ungettext(singular, plural, n)
+    return singular if n == 1 else plural
+
+
+def gettext(message: str, **variables: Any) -> str:
+    text = translate(message)
     return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
-    translations = _active.get()
-    if translations is not None:
-        text = translations.ungettext(singular, plural, n)
-    else:
-        text = singular if n == 1 else plural
     variables.setdefault("num", n)
-    return text % variables
+    return translate_plural(singular, plural, n) % variables
 
 
 def lazy_gettext(message: str, **variables: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,10 @@ class Filters:
         return bool(self.q or self.tag or self.language or self.area)
 
 
-def _columns() -> list[Any]:
-    return [
+@functools.cache
+def _columns() -> tuple[Any, ...]:
+    # Built once per process: following a foreign key in Piccolo copies columns on every call.
+    return (
         *P.all_columns(exclude=[P.member]),
         P.member.as_alias("member"),
         P.member.role.as_alias("role"),
@@ -38,7 +41,7 @@ def _columns() -> list[Any]:
         P.member.known_at.as_alias("known_at"),
         P.member.known_by.display_name.as_alias("known_by_name"),  # type: ignore[union-attr]
         P.consent_by.display_name.as_alias("consent_by_name"),
-    ]
+    )
 
 
 def _like(text: str) -> str:

@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from markupsafe import Markup
 
-from hub import Actor, RelayRefused, record_action, redirect, render_markdown
+from hub import Actor, Param, Prepared, RelayRefused, record_action, redirect, render_markdown
 from hub import gettext as _
 from hub.plugins.noticeboard import banner, feeds
 from hub.plugins.noticeboard.forms import (
@@ -52,9 +52,13 @@ VIEW, POST, REPLY, MANAGE = "noticeboard.view", "noticeboard.post", "noticeboard
 # -- helpers ------------------------------------------------------------------------------------------
 
 
+# Both run on every board page.
+CATEGORIES = Prepared(lambda: Category.select().order_by(Category.position).order_by(Category.id))
+LAST_VISIT = Prepared(lambda: Visit.select(Visit.seen_at).where(Visit.member == Param("member")).limit(1))
+
+
 async def _categories() -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Category.select().order_by(Category.position).order_by(Category.id).run()
-    return rows
+    return await CATEGORIES.rows()
 
 
 async def _visible_post(request: Req, post_id: int) -> tuple[Any, Actor | None, dict[str, Any]]:
@@ -95,7 +99,7 @@ def _post_url(post_id: int) -> str:
 async def _last_visit(actor: Actor | None) -> Any:
     if actor is None:
         return None
-    row = await Visit.select(Visit.seen_at).where(Visit.member == actor.id).first().run()
+    row = await LAST_VISIT.first(member=actor.id)
     return row["seen_at"] if row else None
 
 

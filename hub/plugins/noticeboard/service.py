@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.base import Query
 
-from hub import Actor
+from hub import Actor, Param, Prepared
 from hub import lazy_gettext as _l
 from hub.plugins.noticeboard.tables import Category, Post, Reply
 
@@ -71,24 +72,37 @@ def can_edit(post: dict[str, Any], actor: Actor | None) -> bool:
     return is_organiser(actor) or (post["author"] is not None and post["author"] == actor.id)
 
 
+def sees_public_only(actor: Actor | None) -> bool:
+    """Visitors and members who are not (yet, or no longer) active see public notices only."""
+    return actor is None or actor.status != "active"
+
+
 def visible_condition(
-    actor: Actor | None, at: datetime, *, include_expired: bool = False, public_only: bool = True
+    actor: Actor | None, at: datetime | Param, *, include_expired: bool = False, public_only: bool = True
 ) -> Any:
     """The WHERE clause for notices on the board for this actor: open, not hidden, in audience.
 
     ``public_only=False`` skips the audience rule, for callers that filter per viewer afterwards.
     """
+    return _visible(public_only and sees_public_only(actor), at, include_expired)
+
+
+def _visible(public_audience: bool, at: datetime | Param, include_expired: bool = False) -> Any:
     condition = Post.hidden.eq(False) & (Post.status == "open")
-    if public_only and (actor is None or actor.status != "active"):
+    if public_audience:
         condition &= Post.audience == "public"
     if not include_expired:
         condition &= Post.expires_at.is_null() | (Post.expires_at > at)
     return condition
 
 
-def post_columns() -> list[Any]:
-    """Columns for showing notices, with the category and author joined (never N+1)."""
-    return [
+@functools.cache
+def post_columns() -> tuple[Any, ...]:
+    """Columns for showing notices, with the category and author joined (never N+1).
+
+    Built once per process: following a foreign key in Piccolo copies columns on every call.
+    """
+    return (
         Post.id,
         Post.title,
         Post.body,
@@ -112,7 +126,7 @@ def post_columns() -> list[Any]:
         Post.category.name.as_alias("category_name"),
         Post.category.slug.as_alias("category_slug"),
         Post.author.display_name.as_alias("author_name"),
-    ]
+    )
 
 
 async def fetch_post(post_id: int) -> dict[str, Any] | None:
@@ -217,6 +231,32 @@ class BoardPage:
     next_cursor: str | None
 
 
+@functools.cache
+def _prepared_board(
+    public_audience: bool, category: bool, area: bool, since: bool, cursor: bool | None, size: int
+) -> Prepared:
+    """The board's query for one combination of filters, built once (``cursor``: None or its ``pinned``)."""
+
+    def build() -> Any:
+        condition = _visible(public_audience, Param("at"))
+        if category:
+            condition &= Post.category == Param("category")
+        if area:
+            condition &= Post.area_key == Param("area")
+        if since:
+            condition &= Post.created_at > Param("since")
+        if cursor is not None:
+            condition &= after_cursor(Cursor(cursor, Param("cursor_at"), Param("cursor_id")))  # type: ignore[arg-type]
+        return (
+            Post.select(*post_columns())
+            .where(condition)
+            .order_by(Post.pinned, Post.created_at, Post.id, ascending=False)
+            .limit(size + 1)
+        )
+
+    return Prepared(build)
+
+
 async def board_page(
     engine_type: str,
     actor: Actor | None,
@@ -225,20 +265,53 @@ async def board_page(
     size: int,
     at: datetime | None = None,
 ) -> BoardPage:
-    """One page of the board in one query: pinned first, newest first, ``size + 1`` rows to see a next page."""
+    """One page of the board in one query: pinned first, newest first, ``size + 1`` rows to see a next page.
+
+    Browsing (no search words) runs a prepared query per combination of filters: the board is the
+    hub's busiest page. A search builds its query each time.
+    """
     at = at or now()
-    condition = visible_condition(actor, at)
+    rows: list[dict[str, Any]]
+    if filters.query:
+        rows = await _searched_board(engine_type, actor, filters, cursor, size, at)
+    else:
+        prepared = _prepared_board(
+            sees_public_only(actor),
+            filters.category_id is not None,
+            bool(filters.area),
+            filters.since is not None,
+            None if cursor is None else cursor.pinned,
+            size,
+        )
+        rows = await prepared.rows(
+            at=at,
+            category=filters.category_id,
+            area=filters.area.lower(),
+            since=filters.since,
+            cursor_at=cursor.created_at if cursor else None,
+            cursor_id=cursor.id if cursor else None,
+        )
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = Cursor(bool(last["pinned"]), last["created_at"], last["id"]).encode()
+    return BoardPage(rows, next_cursor)
+
+
+async def _searched_board(
+    engine_type: str, actor: Actor | None, filters: BoardFilter, cursor: Cursor | None, size: int, at: datetime
+) -> list[dict[str, Any]]:
+    matcher = search_condition(engine_type, filters.query)
+    if matcher is None:
+        return []
+    condition = visible_condition(actor, at) & matcher
     if filters.category_id is not None:
         condition &= Post.category == filters.category_id
     if filters.area:
         condition &= Post.area_key == filters.area.lower()
     if filters.since is not None:
         condition &= Post.created_at > filters.since
-    if filters.query:
-        matcher = search_condition(engine_type, filters.query)
-        if matcher is None:
-            return BoardPage([], None)
-        condition &= matcher
     if cursor is not None:
         condition &= after_cursor(cursor)
     query: Query[Any, Any] = (
@@ -248,12 +321,7 @@ async def board_page(
         .limit(size + 1)
     )
     rows: list[dict[str, Any]] = await query.run()
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = Cursor(bool(last["pinned"]), last["created_at"], last["id"]).encode()
-    return BoardPage(rows, next_cursor)
+    return rows
 
 
 async def reply_rows(post_id: int, actor: Actor | None) -> list[dict[str, Any]]:
