@@ -14,7 +14,7 @@ from hub.core.auth.permissions import PUBLIC, SIGNED_IN
 from hub.core.deprecation import deprecated
 from hub.core.hooks import call_first, gather_hook
 from hub.core.hookspecs import hookimpl, hookspec
-from hub.core.i18n import gettext, lazy_gettext, ngettext
+from hub.core.i18n import current_locale, gettext, lazy_gettext, ngettext
 from hub.core.markdown import count_links, render_markdown
 from hub.core.members.service import EmailTaken, create_member
 from hub.core.members.tables import Member
@@ -67,6 +67,7 @@ __all__ = [
     "count_links",
     "create_app",
     "create_member",
+    "current_locale",
     "deprecated",
     "gather_hook",
     "gettext",

@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.columns.combination import Where
 from piccolo.query.methods.select import Select
 
-from hub import Actor
+from hub import Actor, Param, Prepared
 from hub.plugins.directory.tables import DirectoryDefault, DirectoryProfile, DirectoryTag
 from hub.plugins.directory.visibility import FIELDS, viewer_level
 
@@ -49,57 +49,108 @@ def _like(text: str) -> str:
     return text.replace("%", "").replace("_", "").replace("\\", "")
 
 
+def _listed(moderator: bool) -> Any:
+    """Who appears in lists: current members' listed profiles; organisers also see hidden ones."""
+    current = P.member.is_null() | (P.member.status == "active")
+    if moderator:
+        return current & P.listed.eq(True)
+    return current & P.listed.eq(True) & P.hidden.eq(False)
+
+
 def visible_to(actor: Actor | None, single: bool = False) -> Any:
     """Rows this actor may see: listed, not hidden, a current member or an organiser's entry.
 
     One profile at a time (``single``), owners also see their own unlisted or hidden profile and
     organisers unlisted organiser-made entries; organisers see hidden profiles in lists too.
     """
+    moderator = actor is not None and actor.is_moderator
+    if not single:
+        return _listed(moderator)
     current = P.member.is_null() | (P.member.status == "active")
-    if actor is not None and actor.is_moderator:
-        base = current & (P.listed.eq(True) | P.member.is_null()) if single else current & P.listed.eq(True)
-    else:
-        base = current & P.listed.eq(True) & P.hidden.eq(False)
-    if actor is None or not single:
+    base = current & (P.listed.eq(True) | P.member.is_null()) if moderator else _listed(False)
+    if actor is None:
         return base
     return base | (P.member == actor.id)
 
 
-def _tag_subquery(kinds: list[str], key: str, prefix: bool = False) -> Select:
+def _tag_subquery(kinds: list[str], key: Any, pattern: bool = False) -> Select:
     query = DirectoryTag.select(DirectoryTag.profile)
-    match = DirectoryTag.key.like(f"%{_like(key)}%") if prefix else DirectoryTag.key == key
+    match = DirectoryTag.key.like(key) if pattern else DirectoryTag.key == key
     return query.where(DirectoryTag.kind.is_in(kinds), match)
 
 
-def filter_clauses(filters: Filters, actor: Actor | None) -> list[Where | Any]:
-    """Search never matches a field the viewer may not see: each condition carries its own visibility."""
-    level = viewer_level(actor)
+def filter_clauses(
+    level: Any, q: Any = None, tag: Any = None, language: Any = None, area: Any = None
+) -> list[Where | Any]:
+    """Search never matches a field the viewer may not see: each condition carries its own visibility.
+
+    ``None`` leaves a filter out; a value (or a :class:`Param`) filters: ``q`` is a LIKE pattern
+    matched against names and tags, ``area`` a LIKE prefix pattern.
+    """
     clauses: list[Any] = []
-    if filters.q:
-        text = f"%{_like(filters.q.casefold())}%"
-        by_tag = (P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], filters.q.casefold(), True))
-        clauses.append(P.sort_name.like(text) | by_tag)
-    if filters.tag:
-        clauses.append((P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], filters.tag)))
-    if filters.language:
-        clauses.append((P.vis_languages <= level) & P.id.is_in(_tag_subquery(["language"], filters.language)))
-    if filters.area:
-        clauses.append((P.vis_area <= level) & P.area_key.like(f"{_like(filters.area.casefold())}%"))
+    if q is not None:
+        by_tag = (P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], q, True))
+        clauses.append(P.sort_name.like(q) | by_tag)
+    if tag is not None:
+        clauses.append((P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], tag)))
+    if language is not None:
+        clauses.append((P.vis_languages <= level) & P.id.is_in(_tag_subquery(["language"], language)))
+    if area is not None:
+        clauses.append((P.vis_area <= level) & P.area_key.like(area))
     return clauses
+
+
+@functools.cache
+def _prepared_find(
+    moderator: bool, q: bool, tag: bool, language: bool, area: bool, after: bool, limit: int
+) -> Prepared:
+    """The list and search query for one kind of viewer and combination of filters, built once."""
+
+    def build() -> Select:
+        def param(name: str, wanted: bool) -> Param | None:
+            return Param(name) if wanted else None
+
+        query = P.select(*_columns()).where(_listed(moderator))
+        clauses = filter_clauses(
+            Param("level"),
+            param("q", q),
+            param("tag", tag),
+            param("language", language),
+            param("area", area),
+        )
+        for clause in clauses:
+            query = query.where(clause)
+        if after:
+            name, last_id = Param("after_name"), Param("after_id")
+            query = query.where((P.sort_name > name) | ((P.sort_name == name) & (P.id > last_id)))
+        return query.order_by(P.sort_name, P.id).limit(limit + 1)
+
+    return Prepared(build)
 
 
 async def find_profiles(
     filters: Filters, actor: Actor | None, limit: int, after: tuple[str, int] | None = None
 ) -> list[dict[str, Any]]:
     """One page of profiles ordered by name, keyset-paginated; ``limit + 1`` rows tell if more follow."""
-    query = P.select(*_columns()).where(visible_to(actor))
-    for clause in filter_clauses(filters, actor):
-        query = query.where(clause)
-    if after is not None:
-        name, last_id = after
-        query = query.where((P.sort_name > name) | ((P.sort_name == name) & (P.id > last_id)))
-    rows: list[dict[str, Any]] = await query.order_by(P.sort_name, P.id).limit(limit + 1).run()
-    return rows
+    q = filters.q.casefold()
+    prepared = _prepared_find(
+        actor is not None and actor.is_moderator,
+        bool(q),
+        bool(filters.tag),
+        bool(filters.language),
+        bool(filters.area),
+        after is not None,
+        limit,
+    )
+    return await prepared.rows(
+        level=viewer_level(actor),
+        q=f"%{_like(q)}%",
+        tag=filters.tag,
+        language=filters.language,
+        area=f"{_like(filters.area.casefold())}%",
+        after_name=after[0] if after else None,
+        after_id=after[1] if after else None,
+    )
 
 
 async def get_profile(profile_id: int, actor: Actor | None) -> dict[str, Any] | None:

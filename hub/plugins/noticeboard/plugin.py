@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from hub import (
     NavItem,
     NotificationType,
     Panel,
+    Param,
     Permission,
     PluginInfo,
+    Prepared,
     ReportedObject,
     SearchHit,
     hookimpl,
@@ -34,7 +37,9 @@ from hub.plugins.noticeboard.service import (
     post_columns,
     search_condition,
     seed_categories,
+    sees_public_only,
     visible_condition,
+    visible_for,
 )
 from hub.plugins.noticeboard.tables import Category, Post, Reply, Visit
 
@@ -99,17 +104,24 @@ async def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | N
 async def home_panels(hub: Any, request: Any, actor: Any) -> list[Panel]:
     if not await hub.allowed(actor, "noticeboard.view"):
         return []
-    rows = (
-        await Post.select(*post_columns())
-        .where(visible_condition(actor, now()))
-        .order_by(Post.created_at, ascending=False)
-        .limit(PANEL_SIZE)
-        .run()
-    )
+    rows = await _latest_notices(sees_public_only(actor)).rows(at=now())
     if not rows:
         return []
     body = hub.render_fragment("noticeboard/_panel.html", {"posts": rows})
     return [Panel(title=_("Latest notices"), body=body, order=20, slug="noticeboard")]
+
+
+@functools.cache
+def _latest_notices(public_only: bool) -> Prepared:
+    """The home page's panel: built once per kind of viewer."""
+    return Prepared(
+        lambda: (
+            Post.select(*post_columns())
+            .where(visible_for(public_only, Param("at")))
+            .order_by(Post.created_at, ascending=False)
+            .limit(PANEL_SIZE)
+        )
+    )
 
 
 @hookimpl(optionalhook=True)

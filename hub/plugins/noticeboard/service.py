@@ -84,10 +84,11 @@ def visible_condition(
 
     ``public_only=False`` skips the audience rule, for callers that filter per viewer afterwards.
     """
-    return _visible(public_only and sees_public_only(actor), at, include_expired)
+    return visible_for(public_only and sees_public_only(actor), at, include_expired)
 
 
-def _visible(public_audience: bool, at: datetime | Param, include_expired: bool = False) -> Any:
+def visible_for(public_audience: bool, at: datetime | Param, include_expired: bool = False) -> Any:
+    """The board's rule for one kind of viewer (see :func:`sees_public_only`)."""
     condition = Post.hidden.eq(False) & (Post.status == "open")
     if public_audience:
         condition &= Post.audience == "public"
@@ -238,7 +239,7 @@ def _prepared_board(
     """The board's query for one combination of filters, built once (``cursor``: None or its ``pinned``)."""
 
     def build() -> Any:
-        condition = _visible(public_audience, Param("at"))
+        condition = visible_for(public_audience, Param("at"))
         if category:
             condition &= Post.category == Param("category")
         if area:

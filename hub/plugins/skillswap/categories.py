@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub import Prepared
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Category
@@ -45,11 +46,17 @@ async def ensure_default_categories() -> None:
     ).run()
 
 
-async def list_categories(include_archived: bool = False) -> list[dict[str, Any]]:
+def _categories_query(include_archived: bool) -> Any:
     query = Category.select().order_by(Category.position).order_by(Category.id)
-    if not include_archived:
-        query = query.where(Category.archived.eq(False))
-    rows = await query.run()
+    return query if include_archived else query.where(Category.archived.eq(False))
+
+
+# The browse page shows the categories on every visit.
+CURRENT_CATEGORIES = Prepared(lambda: _categories_query(False))
+
+
+async def list_categories(include_archived: bool = False) -> list[dict[str, Any]]:
+    rows = await (_categories_query(True).run() if include_archived else CURRENT_CATEGORIES.rows())
     for row in rows:
         row["label"] = category_label(row)
     return rows

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from piccolo.query.methods.select import Select
+
+from hub import Param, Prepared
 from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Listing
 
@@ -63,8 +67,10 @@ class Filters:
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
-def _columns() -> list[Any]:
-    return [
+@functools.cache
+def _columns() -> tuple[Any, ...]:
+    # Built once per process: following a foreign key in Piccolo copies columns on every call.
+    return (
         Listing.id,
         Listing.kind,
         Listing.title,
@@ -79,7 +85,44 @@ def _columns() -> list[Any]:
         Listing.owner.display_name.as_alias("owner_name"),
         Listing.category.slug.as_alias("category_slug"),
         Listing.category.name.as_alias("category_name"),
-    ]
+    )
+
+
+def _page_query(now: Any, kind: Any, category: Any, tag: str, area: str, before: Any, after: Any, size: int) -> Select:
+    """Open listings, newest first (oldest first after ``after``); values may be :class:`Param`."""
+    query = Listing.select(*_columns()).where(
+        Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > now
+    )
+    if kind is not None:
+        query = query.where(Listing.kind == kind)
+    if category is not None:
+        query = query.where(Listing.category == category)
+    if tag:
+        query = query.where(Listing.tags.like(f"%,{_escape_like(tag)},%"))
+    if area:
+        query = query.where(contains_ci(Listing.area, _escape_like(area)))
+    if after is not None:
+        return query.where(Listing.id > after).order_by(Listing.id).limit(size + 1)
+    if before is not None:
+        query = query.where(Listing.id < before)
+    return query.order_by(Listing.id, ascending=False).limit(size + 1)
+
+
+@functools.cache
+def _prepared_page(kind: bool, category: bool, before: bool, after: bool, size: int) -> Prepared:
+    """Browsing without tag or area words: one prepared query per combination of filters."""
+    return Prepared(
+        lambda: _page_query(
+            Param("now"),
+            Param("kind") if kind else None,
+            Param("category") if category else None,
+            "",
+            "",
+            Param("before") if before else None,
+            Param("after") if after else None,
+            size,
+        )
+    )
 
 
 async def listing_page(
@@ -89,26 +132,19 @@ async def listing_page(
 
     Returns (rows, id for an "older" link, id for a "newer" link).
     """
-    query = Listing.select(*_columns()).where(
-        Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > now
-    )
-    if filters.kind in KINDS:
-        query = query.where(Listing.kind == filters.kind)
-    if filters.category:
-        query = query.where(Listing.category == filters.category)
-    if filters.tag:
-        query = query.where(Listing.tags.like(f"%,{_escape_like(filters.tag)},%"))
-    if filters.area:
-        query = query.where(contains_ci(Listing.area, _escape_like(filters.area)))
+    kind = filters.kind if filters.kind in KINDS else None
+    category = filters.category or None
+    if filters.tag or filters.area:
+        found = await _page_query(now, kind, category, filters.tag, filters.area, before, after, size).run()
+    else:
+        prepared = _prepared_page(kind is not None, category is not None, before is not None, after is not None, size)
+        found = await prepared.rows(now=now, kind=kind, category=category, before=before, after=after)
+    rows = list(found)
     if after is not None:
-        rows = list(await query.where(Listing.id > after).order_by(Listing.id).limit(size + 1).run())
         more_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         older = rows[-1]["id"] if rows else None
         return rows, older, rows[0]["id"] if rows and more_newer else None
-    if before is not None:
-        query = query.where(Listing.id < before)
-    rows = list(await query.order_by(Listing.id, ascending=False).limit(size + 1).run())
     more = len(rows) > size
     rows = rows[:size]
     older = rows[-1]["id"] if rows and more else None

@@ -15,7 +15,19 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from hub import Job, NavItem, NotificationType, Panel, Permission, PluginInfo, ReportedObject, SearchHit, hookimpl
+from hub import (
+    Job,
+    NavItem,
+    NotificationType,
+    Panel,
+    Param,
+    Permission,
+    PluginInfo,
+    Prepared,
+    ReportedObject,
+    SearchHit,
+    hookimpl,
+)
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.skillswap import ledger
@@ -179,21 +191,25 @@ async def on_event(hub: Any, event: Any) -> None:
             await grant_starter_credits(hub, int(member_id))
 
 
+# The home page's panel, built once.
+LATEST_LISTINGS = Prepared(
+    lambda: (
+        Listing.select(Listing.id, Listing.kind, Listing.title, Listing.area, Listing.created_at)
+        .where(Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > Param("now"))
+        .order_by(Listing.id, ascending=False)
+        .limit(6)
+    )
+)
+
+
 @hookimpl
 async def home_panels(hub: Any, request: Any, actor: Any) -> list[Panel]:
     if not await hub.allowed(actor, "skillswap.view"):
         return []
-    now = utcnow()
-    rows = (
-        await Listing.select(Listing.id, Listing.kind, Listing.title, Listing.area, Listing.created_at)
-        .where(Listing.status == "open", Listing.hidden.eq(False), Listing.expires_at > now)
-        .order_by(Listing.id, ascending=False)
-        .limit(6)
-        .run()
-    )
+    rows = await LATEST_LISTINGS.rows(now=utcnow())
     if not rows:
         return []
-    body = hub.render_fragment("skillswap/_panel.html", {"rows": rows, "_": _})
+    body = hub.render_fragment("skillswap/_panel.html", {"rows": rows})
     return [Panel(title=str(_("Skill swap: latest offers and requests")), body=body, order=40, slug="skillswap")]
 
 
@@ -250,7 +266,7 @@ async def profile_sections(hub: Any, member_id: int, viewer: Any) -> list[Panel]
     )
     if not listings and not notes:
         return []
-    body = hub.render_fragment("skillswap/_profile.html", {"listings": listings, "notes": notes, "_": _})
+    body = hub.render_fragment("skillswap/_profile.html", {"listings": listings, "notes": notes})
     return [Panel(title=str(_("Skill swap")), body=body, order=50, slug="skillswap")]
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from piccolo.conf.apps import AppConfig
 
 from hub import (
     Job,
+    Member,
     NavItem,
     NotificationType,
     Panel,
@@ -18,13 +21,13 @@ from hub import (
     PluginInfo,
     ReportedObject,
     SearchHit,
+    current_locale,
     hookimpl,
 )
 from hub import gettext as _
 from hub import (
     lazy_gettext as _l,
 )
-from hub.core.i18n import current_locale
 from hub_events import service
 from hub_events.jobs import send_reminders
 from hub_events.routes import EventsController
@@ -64,8 +67,13 @@ def register_routes(hub: Any) -> list[Any]:
     return [EventsController]
 
 
+@functools.lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
 def _when(occurrence: Occurrence) -> str:
-    locale = current_locale()
+    locale = _locale(current_locale())
     start, end = occurrence.local_start, occurrence.local_end
     day = format_date(start.date(), format="full", locale=locale)
     times = f"{format_time(start, format='short', locale=locale)}–{format_time(end, format='short', locale=locale)}"
@@ -234,8 +242,6 @@ DEMO_EVENTS = (
 
 @hookimpl
 async def demo_data(hub: Any, scale: str, progress: Any) -> None:
-    from hub.core.members.tables import Member
-
     organisers = [row["id"] for row in await Member.select(Member.id).order_by(Member.id).limit(20).run()]
     count = 2000 if scale == "large" else len(DEMO_EVENTS) * 2
     progress(0, total=count, label="events")

@@ -6,6 +6,7 @@ who may not see them, whatever the page, feed, panel or search asking.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from piccolo.query.functions.aggregate import Count
 
-from hub import Actor
+from hub import Actor, Param, Prepared
 from hub_events.recurrence import is_timezone, occurrence_key, parse_key, starts
 from hub_events.tables import Change, EventRow, Rsvp
 
@@ -77,14 +78,23 @@ def _utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def visible(actor: Actor | None) -> list[Any]:
-    """Where-clauses for the events ``actor`` may see in lists."""
+def viewer_rules(actor: Actor | None) -> tuple[bool, bool]:
+    """(public events only, hidden events left out) for what ``actor`` may see in lists."""
+    return actor is None, actor is None or not actor.is_moderator
+
+
+def visibility_clauses(public_only: bool, hide_hidden: bool) -> list[Any]:
     clauses: list[Any] = []
-    if actor is None:
+    if public_only:
         clauses.append(EventRow.audience == "public")
-    if actor is None or not actor.is_moderator:
+    if hide_hidden:
         clauses.append(EventRow.hidden.eq(False))
     return clauses
+
+
+def visible(actor: Actor | None) -> list[Any]:
+    """Where-clauses for the events ``actor`` may see in lists."""
+    return visibility_clauses(*viewer_rules(actor))
 
 
 def may_see(event: dict[str, Any], actor: Actor | None) -> bool:
@@ -162,6 +172,37 @@ def _expand(
     return found
 
 
+@functools.cache
+def _upcoming_queries(
+    public_only: bool, hide_hidden: bool, by_organiser: bool, limit: int
+) -> tuple[Prepared, Prepared]:
+    """Single events and recurring series from a moment on, for one kind of viewer; built once (home page)."""
+
+    def clauses() -> list[Any]:
+        found = visibility_clauses(public_only, hide_hidden)
+        if by_organiser:
+            found.append(EventRow.organiser == Param("organiser"))
+        return found
+
+    single = Prepared(
+        lambda: (
+            EventRow.select(*EVENT_COLUMNS)
+            .where(EventRow.recurrence == "none", EventRow.starts_at >= Param("after"), *clauses())
+            .order_by(EventRow.starts_at)
+            .limit(limit)
+        )
+    )
+    series = Prepared(
+        lambda: (
+            EventRow.select(*EVENT_COLUMNS)
+            .where(EventRow.recurrence != "none", EventRow.starts_at < Param("window_end"), *clauses())
+            .order_by(EventRow.starts_at)
+            .limit(500)
+        )
+    )
+    return single, series
+
+
 async def upcoming(
     actor: Actor | None,
     after: datetime,
@@ -179,22 +220,10 @@ async def upcoming(
     Three queries: single events, recurring series, their one-date changes.
     """
     window_end = after + horizon
-    clauses = [EventRow.hidden.eq(False)] if every_audience else visible(actor)
-    if organiser_id is not None:
-        clauses.append(EventRow.organiser == organiser_id)
-    single = (
-        EventRow.select(*EVENT_COLUMNS)
-        .where(EventRow.recurrence == "none", EventRow.starts_at >= after, *clauses)
-        .order_by(EventRow.starts_at)
-        .limit(limit + 1 if limit else 1000)
-    )
-    series = (
-        EventRow.select(*EVENT_COLUMNS)
-        .where(EventRow.recurrence != "none", EventRow.starts_at < window_end, *clauses)
-        .order_by(EventRow.starts_at)
-        .limit(500)
-    )
-    rows = [_normalise(row) for row in [*await single.run(), *await series.run()]]
+    public_only, hide_hidden = (False, True) if every_audience else viewer_rules(actor)
+    single, series = _upcoming_queries(public_only, hide_hidden, organiser_id is not None, limit + 1 if limit else 1000)
+    values = {"after": after, "window_end": window_end, "organiser": organiser_id}
+    rows = [_normalise(row) for row in [*await single.rows(**values), *await series.rows(**values)]]
     recurring = [row for row in rows if row["recurrence"] != "none"]
     changes = await _changes(row["id"] for row in recurring)
     found: list[Occurrence] = []
