@@ -9,8 +9,6 @@ import re
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 __all__ = [
     "MIN_CONTRAST",
     "ProcessedImage",
@@ -117,6 +115,9 @@ def process_logo(raw: bytes, refuse: dict[str, str]) -> ProcessedImage:
     Re-encoding drops anything hidden in the file (metadata, trailing data, scripts). ``refuse``
     maps ``"format"``, ``"broken"`` and ``"size"`` to the sentences to raise with.
     """
+    # Pillow is loaded on first use, not in every server process.
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -16,7 +16,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-import aiosmtplib
 import anyio
 
 from hub.core.settings import Settings
@@ -64,6 +63,8 @@ class MailService:
     async def send(self, mail: OutgoingMail) -> None:
         message = self.build(mail)
         if self.settings.smtp_host:
+            import aiosmtplib  # loaded on first use, not in every server process
+
             await aiosmtplib.send(
                 message,
                 hostname=self.settings.smtp_host,

@@ -15,7 +15,6 @@ import warnings
 from pathlib import Path
 
 import anyio.to_thread
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hub import gettext as _
 
@@ -43,6 +42,9 @@ def photo_path(data_dir: Path, name: str) -> Path | None:
 
 
 def _process(data: bytes) -> bytes:
+    # Pillow is loaded on first use, not in every server process.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from feedgen.feed import FeedGenerator
 from litestar import Response
 
 from hub import gettext as _
@@ -24,6 +23,8 @@ async def atom_response(hub: Any, category: dict[str, Any] | None) -> Response[b
     rows = await Post.select(*post_columns()).where(condition).order_by(Post.id, ascending=False).limit(FEED_SIZE).run()
     site = str(hub.site("hub_name"))
     path = f"/noticeboard/category/{category['slug']}/feed.atom" if category else "/noticeboard/feed.atom"
+    from feedgen.feed import FeedGenerator  # loaded on first use, not in every server process
+
     generator = FeedGenerator()
     generator.id(hub.absolute_url(path))
     title = _("%(site)s noticeboard", site=site)

@@ -13,8 +13,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from hub import gettext as _
 
 __all__ = ["FORMATS", "MAX_PIXELS", "MAX_SIDE", "ImageRejected", "image_dir", "safe_image_path", "store_image"]
@@ -54,6 +52,9 @@ def media_type_for(name: str) -> str:
 
 def process_image(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     """Validate and re-encode; returns (bytes, extension). Runs CPU work: call it off the loop."""
+    # Pillow is loaded on first use, not in every server process.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if not data:
         raise ImageRejected(_("The file is empty."))
     if len(data) > max_bytes:

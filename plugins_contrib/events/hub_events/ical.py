@@ -11,9 +11,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
 from hub_events.service import Occurrence
 
 __all__ = ["PRODID", "calendar_bytes"]
@@ -22,6 +19,9 @@ PRODID = "-//Community Hub//Events//EN"
 
 
 def calendar_bytes(name: str, occurrences: Iterable[Occurrence], base_url: str, now: datetime) -> bytes:
+    from icalendar import Calendar  # loaded on first use, not in every server process
+    from icalendar import Event as VEvent
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

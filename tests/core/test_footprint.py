@@ -1,0 +1,31 @@
+"""The serving process stays small: libraries for rare work load when that work first happens."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+# Loaded on first use (an upload, a feed, a calendar file, an email) or only by rare commands.
+NOT_AT_START = ("PIL", "feedgen", "lxml", "icalendar", "aiosmtplib", "pydantic", "black")
+
+
+def test_a_served_app_does_not_load_rarely_used_libraries(tmp_path: Path) -> None:
+    code = (
+        "import json, sys\n"
+        "from hub.core.app import serve_app\n"
+        "serve_app()\n"
+        # A deferred stand-in (hub._lazy) has no __file__: only a really imported module counts.
+        f"print(json.dumps([n for n in {NOT_AT_START!r} if getattr(sys.modules.get(n), '__file__', None)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"HUB_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
