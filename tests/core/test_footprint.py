@@ -17,7 +17,7 @@ def test_a_served_app_does_not_load_rarely_used_libraries(tmp_path: Path) -> Non
         "from hub.core.app import serve_app\n"
         "serve_app()\n"
         # A deferred stand-in (hub._lazy) has no __file__: only a really imported module counts.
-        f"print(json.dumps([n for n in {NOT_AT_START!r} if getattr(sys.modules.get(n), '__file__', None)]))\n"
+        f"print(json.dumps([n for n in {NOT_AT_START!r} if vars(sys.modules[n]).get('__file__') if n in sys.modules else None]))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
