@@ -12,12 +12,13 @@ NOT_AT_START = ("PIL", "feedgen", "lxml", "icalendar", "aiosmtplib", "pydantic",
 
 
 def test_a_served_app_does_not_load_rarely_used_libraries(tmp_path: Path) -> None:
+    # A deferred stand-in (hub._lazy) has no __file__ of its own: only a really imported module counts.
     code = (
         "import json, sys\n"
         "from hub.core.app import serve_app\n"
         "serve_app()\n"
-        # A deferred stand-in (hub._lazy) has no __file__: only a really imported module counts.
-        f"print(json.dumps([n for n in {NOT_AT_START!r} if vars(sys.modules[n]).get('__file__') if n in sys.modules else None]))\n"
+        f"names = {NOT_AT_START!r}\n"
+        "print(json.dumps([n for n in names if n in sys.modules and vars(sys.modules[n]).get('__file__')]))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
