@@ -111,6 +111,16 @@ class HubSQLiteTransaction(SQLiteTransaction):
         assert isinstance(engine, HubSQLiteEngine)
         return await engine.acquire()
 
+    async def begin(self) -> None:
+        try:
+            await super().begin()
+        except BaseException:
+            # __aexit__ never runs when entering fails: hand the connection back here.
+            engine = self.engine
+            assert isinstance(engine, HubSQLiteEngine)
+            engine.release(self.connection, broken=True)
+            raise
+
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
         if self._parent:
             return exception is None
@@ -123,8 +133,7 @@ class HubSQLiteTransaction(SQLiteTransaction):
             elif not self._committed and not self._rolled_back:
                 await self.commit()
         except BaseException:
-            with contextlib.suppress(Exception):
-                await self.connection.close()
+            engine.release(self.connection, broken=True)
             raise
         else:
             engine.release(self.connection)
@@ -134,9 +143,14 @@ class HubSQLiteTransaction(SQLiteTransaction):
 
 
 class HubSQLiteEngine(SQLiteEngine):
-    """SQLite with a persistent autocommit connection and a small pool for transactions."""
+    """SQLite with a persistent autocommit connection and a small pool for transactions.
 
-    __slots__ = ("_closing", "_idle", "_pool_size", "_shared", "_shared_lock")
+    At most ``pool_size`` write connections exist at once; more writers wait their turn here
+    rather than each opening a connection (a thread and its own page cache) only to wait on
+    SQLite's single write lock: fifty concurrent posts once meant fifty connections and 100 MB.
+    """
+
+    __slots__ = ("_closing", "_idle", "_pool_size", "_shared", "_shared_lock", "_writers")
 
     def __init__(self, path: str, pool_size: int = 4, **kwargs: Any) -> None:
         super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, **kwargs)
@@ -144,6 +158,7 @@ class HubSQLiteEngine(SQLiteEngine):
         self._shared_lock = asyncio.Lock()
         self._idle: list[aiosqlite.Connection] = []
         self._pool_size = pool_size
+        self._writers = asyncio.Semaphore(pool_size)
         self._closing: set[asyncio.Future[None]] = set()
 
     async def prepare(self) -> None:
@@ -158,17 +173,27 @@ class HubSQLiteEngine(SQLiteEngine):
         return connection
 
     async def acquire(self) -> aiosqlite.Connection:
-        if self._idle:
-            return self._idle.pop()
-        return await self.get_connection()
+        """A write connection; every ``acquire`` is paired with one :meth:`release`."""
+        await self._writers.acquire()
+        try:
+            if self._idle:
+                return self._idle.pop()
+            return await self.get_connection()
+        except BaseException:
+            self._writers.release()
+            raise
 
-    def release(self, connection: aiosqlite.Connection) -> None:
-        if len(self._idle) < self._pool_size and connection.in_transaction is False:
-            self._idle.append(connection)
-        else:
-            task = asyncio.ensure_future(connection.close())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+    def release(self, connection: aiosqlite.Connection, broken: bool = False) -> None:
+        """Back to the pool, or closed when ``broken`` (an error mid-statement) or the pool is full."""
+        try:
+            if not broken and len(self._idle) < self._pool_size and connection.in_transaction is False:
+                self._idle.append(connection)
+            else:
+                task = asyncio.ensure_future(connection.close())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+        finally:
+            self._writers.release()
 
     async def _shared_connection(self) -> aiosqlite.Connection:
         if self._shared is None:
@@ -214,8 +239,7 @@ class HubSQLiteEngine(SQLiteEngine):
                 raise
             await connection.execute("COMMIT")
         except BaseException:
-            with contextlib.suppress(Exception):
-                await connection.close()
+            self.release(connection, broken=True)
             raise
         self.release(connection)
         return rows
