@@ -35,6 +35,7 @@ from hub.core.types import (
     SearchHit,
 )
 from hub.core.web.forms import Field, Form, FormResult, clean_text
+from hub.core.web.fragments import cached_macro
 from hub.core.web.util import client_address, redirect, safe_next
 
 __version__ = "0.1.0"
@@ -61,6 +62,7 @@ __all__ = [
     "RelayRefused",
     "ReportedObject",
     "SearchHit",
+    "cached_macro",
     "call_first",
     "clean_text",
     "client_address",

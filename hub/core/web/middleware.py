@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
@@ -13,7 +14,7 @@ from hub.core.i18n import negotiate
 if TYPE_CHECKING:
     from hub.core.facade import Hub
 
-__all__ = ["CSP", "LANGUAGE_COOKIE", "RequestContextMiddleware", "SecurityHeadersMiddleware"]
+__all__ = ["CSP", "CURRENT_SCOPE", "LANGUAGE_COOKIE", "RequestContextMiddleware", "SecurityHeadersMiddleware"]
 
 LANGUAGE_COOKIE = "hub_lang"
 CSP = (
@@ -21,6 +22,10 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+
+
+CURRENT_SCOPE: ContextVar[Scope | None] = ContextVar("hub_current_scope", default=None)
+"""The request being handled, for code that has no request at hand (a template's CSRF field)."""
 
 
 class RequestContextMiddleware:
@@ -48,7 +53,11 @@ class RequestContextMiddleware:
         if chosen is None:
             chosen = negotiate(request.headers.get("accept-language"), available, default)
         hub.catalogues.activate(chosen)
-        await self.app(scope, receive, send)
+        token = CURRENT_SCOPE.set(scope)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CURRENT_SCOPE.reset(token)
 
 
 class SecurityHeadersMiddleware:

@@ -19,10 +19,12 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 from jinja2.nodes import EvalContext
+from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup, escape
 
 from hub.core.i18n import current_locale, gettext, ngettext, translate, translate_plural
 from hub.core.markdown import render_markdown
+from hub.core.web.middleware import CURRENT_SCOPE
 
 __all__ = ["CORE_TEMPLATES", "build_environment"]
 
@@ -106,6 +108,16 @@ class HubEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def _current_csrf_token() -> str:
+    """The CSRF token of the request being rendered: lets form macros be imported without context
+    (a module imported ``with context`` is rendered again on every page)."""
+    scope = CURRENT_SCOPE.get()
+    if scope is None:
+        return ""
+    token = ScopeState.from_scope(scope).csrf_token
+    return token if isinstance(token, str) else ""
+
+
 def _markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text or ""))  # noqa: S704 - sanitised by nh3 in render_markdown
 
@@ -135,7 +147,12 @@ def build_environment(
         cache_size=800,
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+    env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        current_csrf_token=_current_csrf_token,
+    )
     env.filters.update(
         datetime=_format_datetime,
         date=_format_date,

@@ -22,6 +22,7 @@ from hub import (
     Prepared,
     ReportedObject,
     SearchHit,
+    cached_macro,
     hookimpl,
 )
 from hub import gettext as _
@@ -91,6 +92,12 @@ async def startup(hub: Any) -> None:
 @hookimpl
 def nav_items(hub: Any, request: Any, actor: Any) -> list[NavItem]:
     return [NavItem(label=_("Noticeboard"), href="/noticeboard/", order=20, permission="noticeboard.view")]
+
+
+@hookimpl
+def prepare_jinja_env(hub: Any, env: Any) -> None:
+    # A notice in a list, memoised on the whole row and the language (see hub.cached_macro).
+    env.globals["notice_item"] = cached_macro(env, "noticeboard/_post_item.html", "post_item")
 
 
 @hookimpl
