@@ -12,11 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 from hub.core.auth.tables import RateCounter
 from hub.core.db import write_transaction
+from hub.core.prepared import Param, Prepared
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["RateLimiter", "RateVerdict"]
+
+# Counted on every directory view and every sensitive form: built once.
+COUNTER = Prepared(
+    lambda: (
+        RateCounter.select(RateCounter.window_start, RateCounter.hits).where(RateCounter.key == Param("key")).limit(1)
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +60,7 @@ class RateLimiter:
             return count
         stamp = datetime.now(UTC)
         async with write_transaction(self.engine):
-            row = await RateCounter.select().where(RateCounter.key == key).first().run()
+            row = await COUNTER.first(key=key)
             if row is None:
                 await RateCounter.insert(RateCounter(key=key, window_start=stamp, hits=1)).run()
                 return 1
@@ -63,7 +71,7 @@ class RateLimiter:
                     .run()
                 )
                 return 1
-            await RateCounter.update({RateCounter.hits: RateCounter.hits + 1}).where(RateCounter.key == key).run()
+            await RateCounter.raw("UPDATE hub_rate_counter SET hits = hits + 1 WHERE key = {}", key).run()
             return int(row["hits"]) + 1
 
     async def reset(self, key: str) -> None:
@@ -79,7 +87,7 @@ class RateLimiter:
             if count is None or start is None:
                 return 0, None
             return int(count), datetime.fromisoformat(start.decode() if isinstance(start, bytes) else start)
-        row = await RateCounter.select().where(RateCounter.key == key).first().run()
+        row = await COUNTER.first(key=key)
         if row is None:
             return 0, None
         return int(row["hits"]), row["window_start"]

@@ -22,17 +22,31 @@ from hub.core.i18n import current_locale
 __all__ = ["cached_macro"]
 
 _DICT = object()
+_LIST = object()
 
 
 def _freeze(value: Any) -> Any:
-    if type(value) is dict:
-        return (_DICT, tuple(value.items()))
+    """Rows and lists as hashable tuples, marked so they thaw back to what the macro was given."""
+    kind = type(value)
+    if kind is dict:
+        return (
+            _DICT,
+            tuple([(key, _freeze(item) if type(item) in _CONTAINERS else item) for key, item in value.items()]),
+        )
+    if kind is list:
+        return (_LIST, tuple([_freeze(item) if type(item) in _CONTAINERS else item for item in value]))
     return value
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _thaw(value: Any) -> Any:
-    if type(value) is tuple and len(value) == 2 and value[0] is _DICT:
-        return dict(value[1])
+    if type(value) is tuple and len(value) == 2:
+        if value[0] is _DICT:
+            return {key: _thaw(item) for key, item in value[1]}
+        if value[0] is _LIST:
+            return [_thaw(item) for item in value[1]]
     return value
 
 
@@ -49,7 +63,7 @@ def cached_macro(env: jinja2.Environment, template: str, macro: str, maxsize: in
         return render(tuple(_thaw(a) for a in args), {name: _thaw(v) for name, v in kwargs})
 
     def call(*args: Any, **kwargs: Any) -> Markup:
-        frozen_args = tuple(_freeze(a) for a in args)
+        frozen_args = tuple([_freeze(a) for a in args])
         frozen_kwargs = tuple((name, _freeze(kwargs[name])) for name in sorted(kwargs))
         try:
             return cached(current_locale(), frozen_args, frozen_kwargs)

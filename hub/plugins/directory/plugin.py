@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.conf.apps import AppConfig
 
-from hub import Actor, NavItem, Permission, PluginInfo, ReportedObject, SearchHit, hookimpl
+from hub import Actor, NavItem, Permission, PluginInfo, ReportedObject, SearchHit, cached_macro, hookimpl
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.directory import hookspecs, queries, service
@@ -50,6 +50,12 @@ def register_permissions(hub: Any) -> list[Permission]:
         Permission("directory.contact", str(_l("Message people through the directory"))),
         Permission("directory.manage", str(_l("Manage the directory")), roles=("moderator", "admin")),
     ]
+
+
+@hookimpl
+def prepare_jinja_env(hub: Any, env: Any) -> None:
+    # A person in the list, memoised on exactly what this viewer may see (see hub.cached_macro).
+    env.globals["directory_card"] = cached_macro(env, "directory/_macros.html", "card")
 
 
 @hookimpl

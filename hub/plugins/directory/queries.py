@@ -166,17 +166,25 @@ async def profile_for_member(member_id: int) -> dict[str, Any] | None:
     return await P.select(*_columns()).where(P.member == member_id).first().run()  # type: ignore[no-any-return]
 
 
+@functools.lru_cache(maxsize=64)
+def _tags_of(count: int) -> Prepared:
+    # One prepared query per number of profiles: a page of the list always asks for the same number.
+    ids = [Param(f"p{index}") for index in range(count)]
+    return Prepared(
+        lambda: (
+            DirectoryTag.select(DirectoryTag.profile, DirectoryTag.kind, DirectoryTag.key, DirectoryTag.label)
+            .where(DirectoryTag.profile.is_in(ids))
+            .order_by(DirectoryTag.id)
+        )
+    )
+
+
 async def tags_for(profile_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Tags of many profiles in one query (no N+1)."""
     found: dict[int, list[dict[str, Any]]] = {pid: [] for pid in profile_ids}
     if not profile_ids:
         return found
-    rows = (
-        await DirectoryTag.select(DirectoryTag.profile, DirectoryTag.kind, DirectoryTag.key, DirectoryTag.label)
-        .where(DirectoryTag.profile.is_in(profile_ids))
-        .order_by(DirectoryTag.id)
-        .run()
-    )
+    rows = await _tags_of(len(profile_ids)).rows(**{f"p{index}": pid for index, pid in enumerate(profile_ids)})
     for row in rows:
         found.setdefault(row["profile"], []).append(row)
     return found
