@@ -255,6 +255,33 @@ def _busiest_notice(database: Path | None, database_url: str | None) -> int | No
         return int(row[0]) if row else None
 
 
+CEILING_ROWS = "SELECT id, title, body, created_at FROM noticeboard_post ORDER BY created_at DESC, id DESC LIMIT 20"
+
+
+def ceiling_copy(database_url: str, target: Path) -> Path:
+    """For a PostgreSQL run: the newest 20 notices in a SQLite file, so the ceiling renders the same rows."""
+    import asyncpg
+
+    async def fetch() -> list[Any]:
+        connection = await asyncpg.connect(database_url)
+        try:
+            return list(await connection.fetch(CEILING_ROWS))
+        finally:
+            await connection.close()
+
+    rows = asyncio.run(fetch())
+    with contextlib.closing(sqlite3.connect(target)) as connection:
+        connection.execute(
+            "CREATE TABLE noticeboard_post (id INTEGER PRIMARY KEY, title TEXT, body TEXT, created_at TIMESTAMP)"
+        )
+        connection.executemany(
+            "INSERT INTO noticeboard_post VALUES (?, ?, ?, ?)",
+            [(row["id"], row["title"], row["body"], row["created_at"].isoformat()) for row in rows],
+        )
+        connection.commit()
+    return target
+
+
 def queries_per_page(
     env: dict[str, str], urls: dict[str, str], cookie_email: str, password: str
 ) -> dict[tuple[str, str], int]:
@@ -368,12 +395,10 @@ def markdown(report: Report) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for fig in report.figures:
+        ratio = f"{fig.ratio_to_ceiling:.2f}" if fig.ratio_to_ceiling is not None else "–"
         lines.append(
             f"| {fig.page} | {fig.who} | {fig.concurrency} | {fig.requests_per_second:.0f} | {fig.p50_ms:.2f} | "
-            f"{fig.p99_ms:.2f} | {fig.errors} | {fig.queries if fig.queries is not None else '–'} | "
-            f"{fig.ratio_to_ceiling:.2f} |"
-            if fig.ratio_to_ceiling is not None
-            else ""
+            f"{fig.p99_ms:.2f} | {fig.errors} | {fig.queries if fig.queries is not None else '–'} | {ratio} |"
         )
     for fig in report.ceiling:
         lines.append(
@@ -457,9 +482,10 @@ def main() -> None:
             watcher.stop.set()
             watcher.sample()
             report.peak_rss_mb = watcher.peak_kb / 1024
-        if database is not None and "noticeboard" in active:
+        if "noticeboard" in active:
+            ceiling_db = database or ceiling_copy(args.database_url or "", folder / "ceiling.sqlite3")
             ceiling_port = free_port()
-            ceiling_env = {**env, "CEILING_DB": str(database), "PYTHONPATH": str(ROOT)}
+            ceiling_env = {**env, "CEILING_DB": str(ceiling_db), "PYTHONPATH": str(ROOT)}
             command = [
                 sys.executable,
                 "-m",

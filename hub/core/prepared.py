@@ -10,7 +10,8 @@ engine type and each run only binds the values::
     row = await NOTICE.first(id=42)
 
 Values stay bound parameters (never formatted into the SQL), and the results go through the same
-Piccolo post-processing as ``await query.run()``.
+Piccolo post-processing as ``await query.run()``. ``union_all`` appends a second select with the
+same columns (each keeps its own ORDER BY and LIMIT): two lists for the price of one query.
 """
 
 from __future__ import annotations
@@ -49,19 +50,31 @@ class _CompiledQueryString(QueryString):
         return self._frozen_compiled_strings[0]
 
 
+def _single(query: Select) -> QueryString:
+    querystrings = query.querystrings
+    if len(querystrings) != 1:
+        raise ValueError("a prepared query must compile to exactly one statement")
+    return querystrings[0]
+
+
 class Prepared:
     """A select whose SQL is built on first use (when the tables are bound) and reused after."""
 
-    def __init__(self, build: Callable[[], Select]) -> None:
+    def __init__(self, build: Callable[[], Select], union_all: Callable[[], Select] | None = None) -> None:
         self._build = build
+        self._union_all = union_all
         self._query: Select | None = None
         self._compiled: dict[str, tuple[str, list[Any]]] = {}
 
     def _compile(self, query: Select, engine_type: str) -> tuple[str, list[Any]]:
-        querystrings = query.querystrings
-        if len(querystrings) != 1:
-            raise ValueError("a prepared query must compile to exactly one statement")
-        compiled = querystrings[0].compile_string(engine_type=engine_type)
+        statement = _single(query)
+        if self._union_all is not None:
+            statement = QueryString(
+                "SELECT * FROM ({}) AS first_part UNION ALL SELECT * FROM ({}) AS second_part",
+                statement,
+                _single(self._union_all()),
+            )
+        compiled = statement.compile_string(engine_type=engine_type)
         self._compiled[engine_type] = compiled
         return compiled
 

@@ -35,6 +35,11 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert {"home", "noticeboard list", "notice with replies", "directory search", "skill-swap list"} <= pages
     assert all(figure["errors"] == 0 for figure in report["figures"]), report["figures"]
     assert all(figure["requests"] > 0 for figure in report["figures"])
+    # Issue 9's budget: at most 5 SQL statements per page, counted in-process on the same data.
+    # (Members-only pages answer visitors with a redirect, recorded as -303.)
+    budget = {(f["page"], f["who"]): f["queries"] for f in report["figures"]}
+    assert all(count is not None and (1 <= count <= 5 or count == -303) for count in budget.values()), budget
+    assert all(count >= 1 for (_page, who), count in budget.items() if who == "member"), budget
     assert report["ceiling"] and report["peak_rss_mb"] > 0 and report["startup_s"] > 0
     mixed = report["mixed"]
     assert mixed["acknowledged_posts"] > 0 and mixed["lost"] == 0 and mixed["duplicates"] == 0, mixed

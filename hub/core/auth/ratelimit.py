@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hub.core.auth.tables import RateCounter
-from hub.core.db import write_transaction
 from hub.core.prepared import Param, Prepared
 
 if TYPE_CHECKING:
@@ -31,6 +30,14 @@ COUNTER = Prepared(
 class RateVerdict:
     allowed: bool
     retry_after: int = 0
+
+
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def window_start(moment: datetime, window: timedelta) -> datetime:
+    """The start of the fixed window ``moment`` falls in (windows are aligned to a fixed epoch)."""
+    return EPOCH + ((moment - EPOCH) // window) * window
 
 
 class RateLimiter:
@@ -58,21 +65,17 @@ class RateLimiter:
                 await self.redis.expire(name, int(window.total_seconds()))
                 await self.redis.set(f"{name}:start", datetime.now(UTC).isoformat(), ex=int(window.total_seconds()))
             return count
-        stamp = datetime.now(UTC)
-        async with write_transaction(self.engine):
-            row = await COUNTER.first(key=key)
-            if row is None:
-                await RateCounter.insert(RateCounter(key=key, window_start=stamp, hits=1)).run()
-                return 1
-            if stamp - row["window_start"] >= window:
-                await (
-                    RateCounter.update({RateCounter.window_start: stamp, RateCounter.hits: 1})
-                    .where(RateCounter.key == key)
-                    .run()
-                )
-                return 1
-            await RateCounter.raw("UPDATE hub_rate_counter SET hits = hits + 1 WHERE key = {}", key).run()
-            return int(row["hits"]) + 1
+        # One statement: windows are aligned to the epoch, so "same window" is an equality test the
+        # database can make (SQLite compares stored timestamps as text), and a new window restarts at 1.
+        rows = await RateCounter.raw(
+            "INSERT INTO hub_rate_counter (key, window_start, hits) VALUES ({}, {}, 1) "
+            "ON CONFLICT (key) DO UPDATE SET hits = CASE WHEN hub_rate_counter.window_start = "
+            "excluded.window_start THEN hub_rate_counter.hits + 1 ELSE 1 END, window_start = excluded.window_start "
+            "RETURNING hits",
+            key,
+            window_start(datetime.now(UTC), window),
+        ).run()
+        return int(rows[0]["hits"])
 
     async def reset(self, key: str) -> None:
         if self.redis is not None:

@@ -21,6 +21,7 @@ from piccolo.query.methods.select import Select
 
 from hub.core.auth.tables import Session
 from hub.core.members.tables import Member
+from hub.core.notifications.service import unread_subquery
 from hub.core.prepared import Param, Prepared
 
 if TYPE_CHECKING:
@@ -80,8 +81,9 @@ def _as_dict(value: Any) -> dict[str, Any]:
 def _session_lookup() -> Select:
     member = Session.member
     joined = [getattr(member, name).as_alias(f"m_{name}") for name in MEMBER_FIELDS]
+    unread = unread_subquery('"hub_session"."member"').as_alias("m_unread")
     return (
-        Session.select(Session.member, Session.data, Session.last_seen_at, Session.expires_at, *joined)
+        Session.select(Session.member, Session.data, Session.last_seen_at, Session.expires_at, *joined, unread)
         .where(Session.id == Param("key"))
         .limit(1)
     )
@@ -89,6 +91,15 @@ def _session_lookup() -> Select:
 
 # Runs on every signed-in request: built and compiled once per process.
 SESSION_LOOKUP = Prepared(_session_lookup)
+MEMBER_LOOKUP = Prepared(
+    lambda: (
+        Member.select(
+            *[getattr(Member, name) for name in MEMBER_FIELDS], unread_subquery('"hub_member"."id"').as_alias("unread")
+        )
+        .where(Member.id == Param("member"))
+        .limit(1)
+    )
+)
 
 
 class DatabaseSessionStore:
@@ -101,7 +112,7 @@ class DatabaseSessionStore:
         if row["expires_at"] < now():
             await self.delete(key)
             return None
-        member_row = {name: row[f"m_{name}"] for name in MEMBER_FIELDS} if row["member"] else None
+        member_row = {name: row[f"m_{name}"] for name in (*MEMBER_FIELDS, "unread")} if row["member"] else None
         return SessionRecord(
             member_id=row["member"], data=_as_dict(row["data"]), last_seen_at=row["last_seen_at"], member=member_row
         )
@@ -168,12 +179,7 @@ class RedisSessionStore:
         member_id = payload.get("member_id")
         member = None
         if member_id is not None:
-            member = (
-                await Member.select(*[getattr(Member, n) for n in MEMBER_FIELDS])
-                .where(Member.id == member_id)
-                .first()
-                .run()
-            )
+            member = await MEMBER_LOOKUP.first(member=member_id)
             if member is None:
                 await self.delete(key)
                 return None

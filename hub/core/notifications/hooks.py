@@ -108,7 +108,11 @@ async def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Markup | N
     """The bell in the account navigation: one capped, indexed count query per page."""
     if slot != ACCOUNT_SLOT or actor is None:
         return None
-    count = await unread_count(actor.id)
+    # A GET page uses the count the session lookup brought along; after a change, count again.
+    member = hub.session(request).member if request.method == "GET" else None
+    count = member.get("unread") if member and member.get("id") == actor.id else None
+    if count is None:
+        count = await unread_count(actor.id)
     return hub.render_fragment("notifications/bell.html", {"count": count, "cap": UNREAD_CAP})
 
 

@@ -10,6 +10,8 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from piccolo.querystring import QueryString
+
 from hub.core import hooks
 from hub.core.members.tables import Member
 from hub.core.notifications.tables import Notification
@@ -27,6 +29,7 @@ __all__ = [
     "mark_read",
     "notify",
     "unread_count",
+    "unread_subquery",
 ]
 
 log = logging.getLogger("hub.notifications")
@@ -126,6 +129,18 @@ async def _email_now(
         .where(Notification.id == notification_id)
         .run()
     )
+
+
+def unread_subquery(member_column: str) -> QueryString:
+    """The capped unread count as a column: the session lookup carries it, saving a query per page.
+
+    ``member_column`` is the outer query's member id column, e.g. ``'"hub_member"."id"'``.
+    """
+    sql = (
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM hub_notification WHERE hub_notification.member = "  # noqa: S608
+        f"{member_column} AND hub_notification.read_at IS NULL LIMIT {UNREAD_CAP}) AS capped)"
+    )  # member_column is a column name written in our code, never input
+    return QueryString(sql)
 
 
 async def unread_count(member_id: int) -> int:

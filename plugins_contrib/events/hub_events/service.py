@@ -173,9 +173,7 @@ def _expand(
 
 
 @functools.cache
-def _upcoming_queries(
-    public_only: bool, hide_hidden: bool, by_organiser: bool, limit: int
-) -> tuple[Prepared, Prepared]:
+def _upcoming_queries(public_only: bool, hide_hidden: bool, by_organiser: bool, limit: int) -> Prepared:
     """Single events and recurring series from a moment on, for one kind of viewer; built once (home page)."""
 
     def clauses() -> list[Any]:
@@ -184,23 +182,21 @@ def _upcoming_queries(
             found.append(EventRow.organiser == Param("organiser"))
         return found
 
-    single = Prepared(
+    # Single events from ``after`` and the series that may recur in the window, in one query.
+    return Prepared(
         lambda: (
             EventRow.select(*EVENT_COLUMNS)
             .where(EventRow.recurrence == "none", EventRow.starts_at >= Param("after"), *clauses())
             .order_by(EventRow.starts_at)
             .limit(limit)
-        )
-    )
-    series = Prepared(
-        lambda: (
+        ),
+        union_all=lambda: (
             EventRow.select(*EVENT_COLUMNS)
             .where(EventRow.recurrence != "none", EventRow.starts_at < Param("window_end"), *clauses())
             .order_by(EventRow.starts_at)
             .limit(500)
-        )
+        ),
     )
-    return single, series
 
 
 async def upcoming(
@@ -217,13 +213,13 @@ async def upcoming(
 
     Answers a page with ``limit + 1`` items so the caller knows whether there is a next page.
     ``every_audience`` includes members-only events whoever asks (for jobs, never for pages).
-    Three queries: single events, recurring series, their one-date changes.
+    Two queries: single events with the recurring series, then the series' one-date changes.
     """
     window_end = after + horizon
     public_only, hide_hidden = (False, True) if every_audience else viewer_rules(actor)
-    single, series = _upcoming_queries(public_only, hide_hidden, organiser_id is not None, limit + 1 if limit else 1000)
-    values = {"after": after, "window_end": window_end, "organiser": organiser_id}
-    rows = [_normalise(row) for row in [*await single.rows(**values), *await series.rows(**values)]]
+    query = _upcoming_queries(public_only, hide_hidden, organiser_id is not None, limit + 1 if limit else 1000)
+    found_rows = await query.rows(after=after, window_end=window_end, organiser=organiser_id)
+    rows = [_normalise(row) for row in found_rows]
     recurring = [row for row in rows if row["recurrence"] != "none"]
     changes = await _changes(row["id"] for row in recurring)
     found: list[Occurrence] = []

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from events_helpers import event_form
+from events_helpers import event_form, future_day
 from httpx import ASGITransport, AsyncClient
 from icalendar import Calendar
 
@@ -108,3 +108,9 @@ async def test_waiting_list_and_recurrence_on_postgres(pg: tuple[Any, Browser]) 
     found = await browser.get("/search?q=repair")
     assert "Repair café" in found.text
     assert await EventRow.count() == 1
+
+    # Single events and recurring series come from one UNION ALL query (a prepared query).
+    single = await browser.post_form("/events/new", event_form(title="Litter pick", date=future_day(3)))
+    assert single.status_code == 303, single.text[:1000]
+    home = await browser.get("/")
+    assert "Coming up" in home.text and "Litter pick" in home.text and "Repair café" in home.text
