@@ -60,7 +60,7 @@ def _colour_check(label: str) -> Any:
                 "at least %(min)s:1. Choose a darker shade.",
                 label=label,
                 colour=colour,
-                ratio=f"{ratio:.2f}",
+                ratio=format(ratio, ".2f"),
                 min=MIN_CONTRAST,
             )
         return None

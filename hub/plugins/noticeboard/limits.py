@@ -17,6 +17,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "new_member_links_per_post": 1,
     "max_image_bytes": 5 * 1024 * 1024,
     "page_size": 20,
+    "replies_page_size": 50,
     "reminder_days": 2,
 }
 

@@ -382,9 +382,14 @@ async def _show_page(
 ) -> Response[str]:
     at = now()
     expired = row["expires_at"] is not None and row["expires_at"] <= at
+    raw_before = _text(request.query_params, "before") if request.method == "GET" else ""
+    before = int(raw_before) if raw_before.isdigit() and len(raw_before) < 19 else None
+    replies = await reply_rows(row["id"], actor, before, int(hub.config("noticeboard")["replies_page_size"]))
     context = {
         "post": row,
-        "replies": await reply_rows(row["id"], actor),
+        "replies": replies.replies,
+        "earlier_replies": replies.earlier,
+        "showing_earlier": before is not None,
         "expired": expired,
         "accepting_replies": row["status"] == "open" and row["replies_open"] and not expired and not row["hidden"],
         "can_edit": can_edit(row, actor),

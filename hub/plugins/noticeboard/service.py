@@ -325,14 +325,27 @@ async def _searched_board(
     return rows
 
 
-async def reply_rows(post_id: int, actor: Actor | None) -> list[dict[str, Any]]:
-    """A notice's replies, hidden ones only for organisers and their authors."""
+@dataclass(frozen=True, slots=True)
+class ReplyPage:
+    replies: list[dict[str, Any]]
+    """Oldest first, as a conversation reads."""
+    earlier: int | None
+    """The id to pass as ``before`` for the page of earlier replies, if there are any."""
+
+
+async def reply_rows(post_id: int, actor: Actor | None, before: int | None = None, size: int = 50) -> ReplyPage:
+    """The latest ``size`` replies of a notice (or those before reply ``before``), keyset-paginated.
+
+    Hidden replies show only to organisers and their authors. One query of ``size + 1`` rows.
+    """
     condition: Any = Reply.post == post_id
     if not is_organiser(actor):
         visible: Any = Reply.hidden.eq(False)
         if actor is not None:
             visible |= Reply.author == actor.id
         condition &= visible
+    if before is not None:
+        condition &= Reply.id < before
     rows: list[dict[str, Any]] = (
         await Reply.select(
             Reply.id,
@@ -343,8 +356,9 @@ async def reply_rows(post_id: int, actor: Actor | None) -> list[dict[str, Any]]:
             Reply.author.display_name.as_alias("author_name"),
         )
         .where(condition)
-        .order_by(Reply.id)
-        .limit(500)
+        .order_by(Reply.id, ascending=False)
+        .limit(size + 1)
         .run()
     )
-    return rows
+    earlier = rows[size - 1]["id"] if len(rows) > size else None
+    return ReplyPage(list(reversed(rows[:size])), earlier)

@@ -137,3 +137,32 @@ async def test_report_and_moderate_posts_and_replies(client, hub, make_member, m
         is None
     )
     assert await ModerationAction.count().run() == 0  # the core logs moderate() decisions itself
+
+
+async def test_long_conversations_page_from_the_latest_replies_back(client, make_member, make_post) -> None:
+    author, neighbour = await make_member(), await make_member()
+    post_id = await make_post(author.id, "Street party planning")
+    await Reply.insert(
+        *[Reply(post=post_id, author=neighbour.id, body=f"Message number {n:03d}") for n in range(1, 121)]
+    ).run()
+    ids = [row["id"] for row in await Reply.select(Reply.id).order_by(Reply.id).run()]
+
+    latest = await client.get(f"/noticeboard/{post_id}")
+    assert latest.status_code == 200
+    assert "Message number 120" in latest.text and "Message number 071" in latest.text
+    assert "Message number 070" not in latest.text
+    assert latest.text.index("Message number 071") < latest.text.index("Message number 120")  # oldest first
+    assert f"?before={ids[70]}" in latest.text and "Show the latest replies" not in latest.text
+
+    middle = await client.get(f"/noticeboard/{post_id}?before={ids[70]}")
+    assert "Message number 021" in middle.text and "Message number 070" in middle.text
+    assert "Message number 071" not in middle.text and "Message number 020" not in middle.text
+    assert f"?before={ids[20]}" in middle.text and "Show the latest replies" in middle.text
+
+    first = await client.get(f"/noticeboard/{post_id}?before={ids[20]}")
+    assert "Message number 001" in first.text and "Message number 020" in first.text
+    assert "Show earlier replies" not in first.text
+
+    for junk in ("abc", "-5", "9" * 40, ""):
+        page = await client.get(f"/noticeboard/{post_id}?before={junk}")
+        assert page.status_code == 200 and "Message number 120" in page.text
