@@ -67,6 +67,8 @@ class Report:
     startup_s: float = 0.0
     seed_s: float = 0.0
     peak_rss_mb: float = 0.0
+    start_rss_mb: float = 0.0
+    end_rss_mb: float = 0.0
     figures: list[Figure] = field(default_factory=list)
     ceiling: list[Figure] = field(default_factory=list)
     mixed: dict[str, Any] = field(default_factory=dict)
@@ -145,6 +147,7 @@ class RssWatcher(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
+        self.current_kb = 0
         self.stop = threading.Event()
 
     def sample(self) -> None:
@@ -154,6 +157,8 @@ class RssWatcher(threading.Thread):
                 match = re.search(rf"{key}:\s+(\d+) kB", status)
                 if match:
                     self.peak_kb = max(self.peak_kb, int(match.group(1)))
+                    if key == "VmRSS":
+                        self.current_kb = int(match.group(1))
 
     def run(self) -> None:
         while not self.stop.wait(0.2):
@@ -389,7 +394,8 @@ def markdown(report: Report) -> str:
         "",
         f"Machine: {report.machine['cpus']} CPUs, Python {report.machine['python']}, {report.machine['system']}. "
         f"Seeding: {report.seed_s:.1f} s. Startup to first 200: {report.startup_s:.2f} s. "
-        f"Peak RSS of the hub process: {report.peak_rss_mb:.1f} MB.",
+        f"RSS of the hub process: {report.start_rss_mb:.1f} MB at start, {report.end_rss_mb:.1f} MB after the "
+        f"load runs, {report.peak_rss_mb:.1f} MB at peak.",
         "",
         "| Page | Who | Conc. | req/s | p50 ms | p99 ms | errors | SQL/page | × ceiling |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -453,6 +459,8 @@ def main() -> None:
         with serving(serve, env, folder, f"{base}/-/health") as (process, startup):
             report.startup_s = startup
             watcher = RssWatcher(process.pid)
+            watcher.sample()
+            report.start_rss_mb = watcher.current_kb / 1024
             watcher.start()
             active = httpx.get(f"{base}/-/health").json()["plugins"]
             urls = pages(database, args.database_url, active)
@@ -482,6 +490,7 @@ def main() -> None:
             watcher.stop.set()
             watcher.sample()
             report.peak_rss_mb = watcher.peak_kb / 1024
+            report.end_rss_mb = watcher.current_kb / 1024
         if "noticeboard" in active:
             ceiling_db = database or ceiling_copy(args.database_url or "", folder / "ceiling.sqlite3")
             ceiling_port = free_port()

@@ -23,11 +23,9 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins import PluginProtocol
 from litestar.plugins.core import MsgspecDIPlugin
 from litestar.static_files import create_static_files_router
-from litestar.stores.memory import MemoryStore
 from piccolo.conf.apps import AppConfig
 
 from hub.core import hooks
@@ -65,7 +63,12 @@ from hub.core.relay import hooks as relay_hooks
 from hub.core.relay.routes import MessagesController
 from hub.core.settings import Settings, load_settings
 from hub.core.web.errors import EXCEPTION_HANDLERS
-from hub.core.web.middleware import AllowedHostsMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from hub.core.web.middleware import (
+    AllowedHostsMiddleware,
+    RequestContextMiddleware,
+    RequestRateLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from hub.core.web.pages import CorePages, not_found
 from hub.core.web.templates import build_environment
 
@@ -244,17 +247,6 @@ def create_app(
             if hub.redis is not None:
                 await hub.redis.aclose()
 
-    stores: dict[str, Any] = {"rate_limit": MemoryStore()}
-    redis = hub.redis
-    if redis is not None:
-        from litestar.stores.redis import RedisStore
-
-        stores["rate_limit"] = RedisStore(redis, namespace=f"{settings.redis_namespace}-requests")
-    rate_limit = RateLimitConfig(
-        rate_limit=("minute", settings.rate_limit_per_minute),
-        exclude=[r"^/static/", r"^/-/health"],
-        store="rate_limit",
-    )
     cookie_prefix = "__Host-" if settings.secure_cookies else ""
     csrf = CSRFConfig(
         secret=settings.secret_key,
@@ -270,7 +262,12 @@ def create_app(
         middleware=[
             DefineMiddleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies),
             DefineMiddleware(AllowedHostsMiddleware, allowed_hosts=settings.allowed_hosts),
-            rate_limit.middleware,
+            DefineMiddleware(
+                RequestRateLimitMiddleware,
+                limit=settings.rate_limit_per_minute,
+                redis=hub.redis,
+                namespace=settings.redis_namespace,
+            ),
             DefineMiddleware(
                 SessionMiddleware,
                 store=hub.sessions,
@@ -280,7 +277,6 @@ def create_app(
             DefineMiddleware(RequestContextMiddleware, hub=hub),
             DefineMiddleware(CSRFMiddleware, config=csrf),
         ],
-        stores=stores,
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_upload_bytes + 256 * 1024,
         lifespan=[lifespan, scheduler_lifespan],

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import TooManyRequestsException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.core.i18n import negotiate
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
     from hub.core.facade import Hub
 
-__all__ = ["CSP", "CURRENT_SCOPE", "LANGUAGE_COOKIE", "RequestContextMiddleware", "SecurityHeadersMiddleware"]
+__all__ = [
+    "CSP",
+    "CURRENT_SCOPE",
+    "LANGUAGE_COOKIE",
+    "RequestContextMiddleware",
+    "RequestRateLimitMiddleware",
+    "SecurityHeadersMiddleware",
+]
 
 LANGUAGE_COOKIE = "hub_lang"
 CSP = (
@@ -120,3 +131,50 @@ class AllowedHostsMiddleware:
         )
         body: Any = {"type": "http.response.body", "body": b"Bad Request: this hub does not answer to that host name."}
         await send(body)
+
+
+class RequestRateLimitMiddleware:
+    """A request budget per client address per minute: a fixed-window counter, O(1) per request.
+
+    Counted in this process's memory, or in Redis when the hub has one (shared by every worker).
+    Static files and the health check are never counted. Past the budget: 429 with Retry-After.
+    """
+
+    WINDOW = 60
+    MAX_TRACKED = 50_000
+
+    def __init__(self, app: ASGIApp, limit: int, redis: Redis | None = None, namespace: str = "hub") -> None:
+        self.app = app
+        self.limit = limit
+        self.redis = redis
+        self.prefix = f"{namespace}:requests"
+        self.counts: dict[str, tuple[int, int]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(("/static/", "/-/health")):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        now = time.time()
+        window = int(now // self.WINDOW)
+        if await self._count(address, window) > self.limit:
+            retry_after = int(self.WINDOW - now % self.WINDOW) + 1
+            raise TooManyRequestsException(headers={"Retry-After": str(retry_after)})
+        await self.app(scope, receive, send)
+
+    async def _count(self, address: str, window: int) -> int:
+        if self.redis is not None:
+            key = f"{self.prefix}:{address}:{window}"
+            count = int(await self.redis.incr(key))
+            if count == 1:
+                await self.redis.expire(key, self.WINDOW * 2)
+            return count
+        seen_window, count = self.counts.get(address, (window, 0))
+        count = count + 1 if seen_window == window else 1
+        if len(self.counts) >= self.MAX_TRACKED and address not in self.counts:
+            # Forget addresses from earlier windows (their counts no longer matter).
+            self.counts = {a: v for a, v in self.counts.items() if v[0] == window}
+        self.counts[address] = (window, count)
+        return count
