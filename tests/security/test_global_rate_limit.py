@@ -3,10 +3,9 @@ health check exempt)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncio
 import time
+from pathlib import Path
 
 from hub.core.app import create_app
 from hub.core.settings import Settings
