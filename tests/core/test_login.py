@@ -155,3 +155,18 @@ class TestWithDirectory:
         assert saved.headers["location"] == "/account/welcome/next"
         page = await client.get("/account/welcome/next")
         assert 'href="/directory/me"' in page.text
+
+
+async def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(client: HubClient, member: TestMember) -> None:
+    from argon2 import PasswordHasher
+
+    from hub.core.members.tables import Member
+
+    old = PasswordHasher(time_cost=3, memory_cost=65_536, parallelism=4).hash(PASSWORD)
+    await Member.update({Member.password_hash: old}).where(Member.id == member.id).run()
+    await client.login(member)
+    stored = (await member_row(member.email) or {})["password_hash"]
+    assert stored != old and "$m=19456,t=2,p=1$" in stored
+    await client.post_form("/account/logout")
+    await client.login(member)  # the new hash verifies the same password
+    assert (await client.get("/account/")).status_code == 200

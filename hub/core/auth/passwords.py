@@ -11,11 +11,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from hub.core.i18n import gettext as _
 
-__all__ = ["MAX_PASSWORD", "MIN_PASSWORD", "hash_password", "password_problem", "verify_password"]
+__all__ = ["MAX_PASSWORD", "MIN_PASSWORD", "hash_password", "needs_rehash", "password_problem", "verify_password"]
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane). The library's default
+# profile takes 64 MiB per hash: on a small server every sign-in briefly doubled the hub's memory.
+# Hashes made with other parameters still verify and are upgraded at the next sign-in.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 # A verification against this dummy hash costs the same as a real one: timing reveals no accounts.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-just-for-equal-timing")
 

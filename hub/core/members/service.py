@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.columns.combination import Or
 
-from hub.core.auth.passwords import hash_password, verify_password
+from hub.core.auth.passwords import hash_password, needs_rehash, verify_password
 from hub.core.members.tables import Member
 from hub.core.types import Actor
 
@@ -94,7 +94,12 @@ async def authenticate(email: str, password: str) -> dict[str, Any] | None:
     """The member row when email and password match, else ``None`` (same cost either way)."""
     row = await get_member_by_email(email)
     ok = await verify_password(row["password_hash"] if row else "", password)
-    return row if ok and row else None
+    if not (ok and row):
+        return None
+    if needs_rehash(row["password_hash"]):
+        # Made with older hashing parameters: store one made with the current ones.
+        await set_password(row["id"], password)
+    return row
 
 
 async def set_password(member_id: int, password: str) -> None:
