@@ -322,7 +322,9 @@ async def _startup(hub: Hub) -> list[tuple[str, Any]]:
 def serve_app() -> Litestar:
     """The factory ``hub serve`` hands to uvicorn: migrations were applied before workers started."""
     from hub.core.logs import configure_logging
+    from hub.core.memory import tune_allocator
 
+    tune_allocator()
     settings = load_settings()
     configure_logging(settings.debug)
     app = create_app(settings, migrate=False)

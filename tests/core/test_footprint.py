@@ -30,3 +30,12 @@ def test_a_served_app_does_not_load_rarely_used_libraries(tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_allocator_is_tuned_where_the_c_library_is_glibc() -> None:
+    import platform
+
+    from hub.core.memory import tune_allocator
+
+    applied = tune_allocator()
+    assert applied is (platform.libc_ver()[0] == "glibc")
