@@ -145,9 +145,13 @@ class HubSQLiteTransaction(SQLiteTransaction):
 class HubSQLiteEngine(SQLiteEngine):
     """SQLite with a persistent autocommit connection and a small pool for transactions.
 
-    At most ``pool_size`` write connections exist at once; more writers wait their turn here
-    rather than each opening a connection (a thread and its own page cache) only to wait on
-    SQLite's single write lock: fifty concurrent posts once meant fifty connections and 100 MB.
+    SQLite lets one connection write at a time, so this process's writers take turns here, on an
+    asyncio semaphore, instead of each opening a connection (a thread and its own page cache)
+    and contending for the file lock, where the losers sleep in SQLite's busy handler for up to
+    tens of milliseconds after the lock is free. Fifty concurrent replies once meant fifty
+    connections, 100 MB and a few replies a second. Other processes (a second worker, a CLI
+    command) still meet the busy timeout; a writer waiting here longer than that gets the same
+    "database is locked" error SQLite would give.
     """
 
     __slots__ = ("_closing", "_idle", "_pool_size", "_shared", "_shared_lock", "_writers")
@@ -158,7 +162,7 @@ class HubSQLiteEngine(SQLiteEngine):
         self._shared_lock = asyncio.Lock()
         self._idle: list[aiosqlite.Connection] = []
         self._pool_size = pool_size
-        self._writers = asyncio.Semaphore(pool_size)
+        self._writers = asyncio.Semaphore(1)
         self._closing: set[asyncio.Future[None]] = set()
 
     async def prepare(self) -> None:
@@ -174,7 +178,10 @@ class HubSQLiteEngine(SQLiteEngine):
 
     async def acquire(self) -> aiosqlite.Connection:
         """A write connection; every ``acquire`` is paired with one :meth:`release`."""
-        await self._writers.acquire()
+        try:
+            await asyncio.wait_for(self._writers.acquire(), BUSY_TIMEOUT_MS / 1000)
+        except TimeoutError as error:
+            raise sqlite3.OperationalError("database is locked (waited for this process's other writers)") from error
         try:
             if self._idle:
                 return self._idle.pop()
