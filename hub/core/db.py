@@ -179,7 +179,10 @@ class HubSQLiteEngine(SQLiteEngine):
     async def acquire(self) -> aiosqlite.Connection:
         """A write connection; every ``acquire`` is paired with one :meth:`release`."""
         try:
-            await asyncio.wait_for(self._writers.acquire(), BUSY_TIMEOUT_MS / 1000)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the semaphore is granted (a stopping job scheduler then never stops).
+            async with asyncio.timeout(BUSY_TIMEOUT_MS / 1000):
+                await self._writers.acquire()
         except TimeoutError as error:
             raise sqlite3.OperationalError("database is locked (waited for this process's other writers)") from error
         try:
