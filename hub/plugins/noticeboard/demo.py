@@ -1,4 +1,4 @@
-"""Demo notices in several languages: a few hundred at small scale, about a million at large scale.
+"""Demo notices in several languages: about two thousand at small scale, about a million at large scale.
 
 Large scale uses multi-row INSERTs (parameterised, ~1,500 rows per statement to stay under both
 databases' parameter limits) inside transactions, with the search index built once at the end
@@ -18,7 +18,7 @@ from hub.plugins.noticeboard.tables import Category, Post, Reply
 
 __all__ = ["SCALES", "create_demo_notices"]
 
-SCALES = {"small": 300, "large": 1_000_000}
+SCALES = {"small": 2_000, "large": 1_000_000}
 ROWS_PER_STATEMENT = 1_500
 ROWS_PER_TRANSACTION = 100_000
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hub.plugins.noticeboard import plugin
-from hub.plugins.noticeboard.demo import create_demo_notices
+from hub.plugins.noticeboard.demo import SCALES, create_demo_notices
 from hub.plugins.noticeboard.tables import Post, Reply
 
 
@@ -12,7 +12,7 @@ async def test_small_demo_data(hub, make_member) -> None:
         await make_member()
     calls: list[tuple] = []
     await plugin.demo_data(hub=hub, scale="small", progress=lambda *a, **k: calls.append((a, k)))
-    assert await Post.count().run() == 300
+    assert await Post.count().run() == SCALES["small"] == 2_000
     assert await Reply.count().run() > 0
     titles = {row["title"] for row in await Post.select(Post.title).run()}
     assert any("Regalo" in t or "Busco" in t for t in titles) and any("للتبرع" in t or "مطلوب" in t for t in titles)
