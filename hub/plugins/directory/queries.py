@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.columns.combination import Where
+from piccolo.columns.combination import Where, WhereRaw
 from piccolo.query.methods.select import Select
 
 from hub import Actor, Param, Prepared
@@ -89,8 +89,14 @@ def filter_clauses(
     """
     clauses: list[Any] = []
     if q is not None:
-        by_tag = (P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], q, True))
-        clauses.append(P.sort_name.like(q) | by_tag)
+        # EXISTS, not IN (subquery): checked per profile while walking the name order, so a
+        # common word stops at the first page instead of collecting every matching tag first.
+        tagged = WhereRaw(
+            "EXISTS (SELECT 1 FROM directory_tag WHERE directory_tag.profile = directory_profile.id "
+            "AND directory_tag.kind IN ('skill', 'interest') AND directory_tag.key LIKE {})",
+            q,
+        )
+        clauses.append(P.sort_name.like(q) | ((P.vis_tags <= level) & tagged))
     if tag is not None:
         clauses.append((P.vis_tags <= level) & P.id.is_in(_tag_subquery(["skill", "interest"], tag)))
     if language is not None:

@@ -93,7 +93,10 @@ def visible_for(public_audience: bool, at: datetime | Param, include_expired: bo
     if public_audience:
         condition &= Post.audience == "public"
     if not include_expired:
-        condition &= Post.expires_at.is_null() | (Post.expires_at > at)
+        # Not "expires_at IS NULL OR expires_at > at": SQLite answers that OR from the expiry
+        # index and then sorts every live notice (300 ms at a million notices); as one
+        # expression it walks the ordering index and stops at the LIMIT (1 ms).
+        condition &= WhereRaw("COALESCE(noticeboard_post.expires_at > {}, TRUE)", at)
     return condition
 
 
