@@ -15,6 +15,7 @@ from piccolo.querystring import QueryString
 from hub.core import hooks
 from hub.core.members.tables import Member
 from hub.core.notifications.tables import Notification
+from hub.core.prepared import Param, Prepared
 from hub.core.types import DELIVERIES, NotificationType
 
 if TYPE_CHECKING:
@@ -143,15 +144,18 @@ def unread_subquery(member_column: str) -> QueryString:
     return QueryString(sql)
 
 
+# The bell's count when the session lookup did not bring it (after a change, on a POST).
+UNREAD = Prepared(
+    lambda: Member.select(unread_subquery('"hub_member"."id"').as_alias("unread"))
+    .where(Member.id == Param("member"))
+    .limit(1)
+)
+
+
 async def unread_count(member_id: int) -> int:
     """Unread notifications, capped at ``UNREAD_CAP``: one query on the (member, read_at) index."""
-    rows = await Notification.raw(
-        "SELECT COUNT(*) AS unread FROM (SELECT 1 FROM hub_notification "
-        "WHERE member = {} AND read_at IS NULL LIMIT {}) AS capped",
-        member_id,
-        UNREAD_CAP,
-    ).run()
-    return int(rows[0]["unread"]) if rows else 0
+    row = await UNREAD.first(member=member_id)
+    return int(row["unread"]) if row else 0
 
 
 async def list_notifications(member_id: int, before: int | None, limit: int) -> list[dict[str, Any]]:

@@ -73,10 +73,8 @@ def visible_to(actor: Actor | None, single: bool = False) -> Any:
     return base | (P.member == actor.id)
 
 
-def _tag_subquery(kinds: list[str], key: Any, pattern: bool = False) -> Select:
-    query = DirectoryTag.select(DirectoryTag.profile)
-    match = DirectoryTag.key.like(key) if pattern else DirectoryTag.key == key
-    return query.where(DirectoryTag.kind.is_in(kinds), match)
+def _tag_subquery(kinds: list[str], key: Any) -> Select:
+    return DirectoryTag.select(DirectoryTag.profile).where(DirectoryTag.kind.is_in(kinds), DirectoryTag.key == key)
 
 
 def filter_clauses(
