@@ -2,8 +2,9 @@
 
 Piccolo's stock SQLite engine opens a new connection (and thread) for every query outside a
 transaction and starts DEFERRED transactions. Here statements outside a transaction share one
-persistent connection, transactions borrow pooled connections, every connection runs WAL with a
-busy timeout and foreign keys on, and :func:`write_transaction` always begins IMMEDIATE.
+persistent connection, writes and transactions take turns on one kept write connection, every
+connection runs WAL with a busy timeout and foreign keys on, and :func:`write_transaction` always
+begins IMMEDIATE.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ async def _configure_sqlite(connection: aiosqlite.Connection) -> None:
 
 
 class HubSQLiteTransaction(SQLiteTransaction):
-    """A transaction on a pooled connection, handed back to the pool rather than closed."""
+    """A transaction on the write connection, handed back for the next writer rather than closed."""
 
     __slots__ = ()
 
@@ -143,7 +144,7 @@ class HubSQLiteTransaction(SQLiteTransaction):
 
 
 class HubSQLiteEngine(SQLiteEngine):
-    """SQLite with a persistent autocommit connection and a small pool for transactions.
+    """SQLite with a persistent connection for reads and one, kept open, for writes.
 
     SQLite lets one connection write at a time, so this process's writers take turns here, on an
     asyncio semaphore, instead of each opening a connection (a thread and its own page cache)
@@ -154,14 +155,13 @@ class HubSQLiteEngine(SQLiteEngine):
     "database is locked" error SQLite would give.
     """
 
-    __slots__ = ("_closing", "_idle", "_pool_size", "_shared", "_shared_lock", "_writers")
+    __slots__ = ("_closing", "_shared", "_shared_lock", "_writer", "_writers")
 
-    def __init__(self, path: str, pool_size: int = 4, **kwargs: Any) -> None:
+    def __init__(self, path: str, **kwargs: Any) -> None:
         super().__init__(path=path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, **kwargs)
         self._shared: aiosqlite.Connection | None = None
         self._shared_lock = asyncio.Lock()
-        self._idle: list[aiosqlite.Connection] = []
-        self._pool_size = pool_size
+        self._writer: aiosqlite.Connection | None = None
         self._writers = asyncio.Semaphore(1)
         self._closing: set[asyncio.Future[None]] = set()
 
@@ -186,19 +186,19 @@ class HubSQLiteEngine(SQLiteEngine):
         except TimeoutError as error:
             raise sqlite3.OperationalError("database is locked (waited for this process's other writers)") from error
         try:
-            if self._idle:
-                return self._idle.pop()
-            return await self.get_connection()
+            if self._writer is None:
+                self._writer = await self.get_connection()
+            return self._writer
         except BaseException:
             self._writers.release()
             raise
 
     def release(self, connection: aiosqlite.Connection, broken: bool = False) -> None:
-        """Back to the pool, or closed when ``broken`` (an error mid-statement) or the pool is full."""
+        """The next writer's turn; a ``broken`` connection (an error mid-statement) is closed and replaced."""
         try:
-            if not broken and len(self._idle) < self._pool_size and connection.in_transaction is False:
-                self._idle.append(connection)
-            else:
+            if broken or connection.in_transaction is not False:
+                if self._writer is connection:
+                    self._writer = None
                 task = asyncio.ensure_future(connection.close())
                 self._closing.add(task)
                 task.add_done_callback(self._closing.discard)
@@ -215,8 +215,8 @@ class HubSQLiteEngine(SQLiteEngine):
     async def close(self) -> None:
         if self._closing:
             await asyncio.gather(*self._closing, return_exceptions=True)
-        connections = [*self._idle, *([self._shared] if self._shared else [])]
-        self._idle, self._shared = [], None
+        connections = [c for c in (self._writer, self._shared) if c is not None]
+        self._writer, self._shared = None, None
         for connection in connections:
             with contextlib.suppress(Exception):
                 await connection.close()
@@ -231,8 +231,8 @@ class HubSQLiteEngine(SQLiteEngine):
         """Statements outside a transaction: reads on the shared connection, writes on their own.
 
         A read runs and is fully fetched in one step of the connection's thread, so no cursor (and
-        no read snapshot) stays open while another coroutine uses the connection. A write gets a
-        pooled connection and its own IMMEDIATE transaction: writing through the shared connection
+        no read snapshot) stays open while another coroutine uses the connection. A write waits for
+        the write connection and runs in its own IMMEDIATE transaction: writing through the shared connection
         could upgrade a stale read snapshot, which SQLite refuses at once ("database is locked")
         whatever the busy timeout.
         """

@@ -146,9 +146,11 @@ def unread_subquery(member_column: str) -> QueryString:
 
 # The bell's count when the session lookup did not bring it (after a change, on a POST).
 UNREAD = Prepared(
-    lambda: Member.select(unread_subquery('"hub_member"."id"').as_alias("unread"))
-    .where(Member.id == Param("member"))
-    .limit(1)
+    lambda: (
+        Member.select(unread_subquery('"hub_member"."id"').as_alias("unread"))
+        .where(Member.id == Param("member"))
+        .limit(1)
+    )
 )
 
 
