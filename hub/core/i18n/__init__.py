@@ -8,6 +8,7 @@ the same in Python code and in Jinja templates, request by request.
 from __future__ import annotations
 
 import contextvars
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -115,10 +116,16 @@ class Catalogues:
         return _active.set(self.by_locale.get(language) or self.by_locale.get(self.default))
 
     def language_name(self, language: str) -> str:
-        try:
-            return Locale.parse(language).get_display_name(language) or language
-        except (UnknownLocaleError, ValueError):
-            return language
+        return _autonym(language)
+
+
+@functools.lru_cache(maxsize=64)
+def _autonym(language: str) -> str:
+    """A language's name in itself: the footer asks for every language on every page."""
+    try:
+        return Locale.parse(language).get_display_name(language) or language
+    except (UnknownLocaleError, ValueError):
+        return language
 
 
 def activate(catalogues: Catalogues, language: str) -> None:
