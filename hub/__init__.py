@@ -16,7 +16,7 @@ from hub.core.hooks import call_first, gather_hook
 from hub.core.hookspecs import hookimpl, hookspec
 from hub.core.i18n import current_locale, gettext, lazy_gettext, ngettext
 from hub.core.markdown import count_links, render_markdown
-from hub.core.members.service import EmailTaken, create_member
+from hub.core.members.service import EmailTaken, create_member, set_password
 from hub.core.members.tables import Member
 from hub.core.moderation.service import record_action
 from hub.core.plugins import PLUGIN_API_VERSION
@@ -82,6 +82,7 @@ __all__ = [
     "redirect",
     "render_markdown",
     "safe_next",
+    "set_password",
 ]
 
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hub import create_member
+from hub import create_member, set_password
 from hub.plugins.directory.forms import parse_tags
 from hub.plugins.directory.photos import delete_photo
 from hub.plugins.directory.tables import DirectoryProfile, DirectoryTag
@@ -129,8 +129,6 @@ async def find_invitation(token: str) -> dict[str, Any] | None:
 
 async def accept_invitation(hub: Hub, invitation: dict[str, Any], password: str) -> None:
     """The invited person chose a password: the account is theirs and the invitation is spent."""
-    from hub.core.members.service import set_password
-
     async with hub.write():
         # Online now: the entry becomes an ordinary profile they manage (the consent record stays in the row).
         await (
