@@ -12,6 +12,12 @@ Fixtures: ``database_url`` (SQLite file by default; a fresh PostgreSQL database 
 modules), ``app``, ``client`` (a :class:`HubClient`), ``hub``, ``make_member``, ``member``,
 ``moderator``, ``admin``, ``outbox``.
 
+Time: a test whose outcome depends on the date never reads the real clock. ``pinned_now`` pins
+it (``time-machine``, ticking) to one fixed moment; ``calendar_moment`` runs the test once at each of
+:data:`CALENDAR_MOMENTS` (winter, both eves of a daylight-saving change, December, a leap day).
+Request either with ``@pytest.mark.usefixtures(...)`` so the clock is pinned before the hub starts
+and members sign in.
+
 Environment: ``HUB_TEST_POSTGRES_URL`` and ``HUB_TEST_REDIS_URL`` point at real servers;
 ``HUB_TEST_REQUIRE_SERVICES=1`` turns "service missing" skips into failures (CI).
 """
@@ -27,6 +33,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -38,10 +45,25 @@ from litestar import Litestar
 
 from hub.core.settings import Settings
 
-__all__ = ["HubClient", "TestMember", "need_service", "postgres_database", "running"]
+__all__ = ["CALENDAR_MOMENTS", "PINNED_NOW", "HubClient", "TestMember", "need_service", "postgres_database", "running"]
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts
 _counter = itertools.count(1)
+
+
+PINNED_NOW = datetime(2026, 6, 10, 9, 30, tzinfo=UTC)
+"""The moment ``pinned_now`` pins the clock to: a Wednesday morning, far from any clock change."""
+
+CALENDAR_MOMENTS: dict[str, datetime] = {
+    "mid-january": datetime(2027, 1, 14, 10, 0, tzinfo=UTC),
+    # Europe/London and most of Europe move to summer time at 01:00 UTC on 29 March 2026.
+    "eve-of-spring-clock-change": datetime(2026, 3, 28, 21, 45, tzinfo=UTC),
+    # ... and back at 01:00 UTC on 25 October 2026.
+    "eve-of-autumn-clock-change": datetime(2026, 10, 24, 21, 45, tzinfo=UTC),
+    "early-december": datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
+    "leap-day": datetime(2028, 2, 29, 12, 0, tzinfo=UTC),
+}
+"""Fixed moments across the year at which date-sensitive tests run (``calendar_moment``)."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -74,6 +96,31 @@ async def _admin_execute(server_url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@pytest.fixture
+def pinned_now(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Pin the clock (ticking) to :data:`PINNED_NOW` for the whole test.
+
+    A test that also runs at each of the ``calendar_moment`` moments keeps that moment instead.
+    """
+    import time_machine
+
+    if "calendar_moment" in request.fixturenames:
+        yield request.getfixturevalue("calendar_moment")
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield PINNED_NOW
+
+
+@pytest.fixture(params=list(CALENDAR_MOMENTS))
+def calendar_moment(request: pytest.FixtureRequest) -> Iterator[datetime]:
+    """Run the test once at each of :data:`CALENDAR_MOMENTS`, the clock pinned (ticking) there."""
+    import time_machine
+
+    moment = CALENDAR_MOMENTS[request.param]
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ BY_ROLE = Prepared(
     )
 )
 
+pytestmark = pytest.mark.usefixtures("pinned_now")
+
 
 @pytest.mark.all_databases
 async def test_prepared_rows_match_the_built_query_and_take_new_values(client: HubClient, make_member) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from events_helpers import event_form
 
 from hub.core import hooks
@@ -12,6 +13,8 @@ from hub.core.notifications.tables import Notification
 from hub.testing import HubClient, TestMember
 from hub_events.jobs import send_reminders
 from hub_events.tables import EventRow, Rsvp
+
+pytestmark = pytest.mark.usefixtures("pinned_now")
 
 
 async def _event_and_rsvp(client: HubClient, organiser: TestMember, guest: TestMember, **form: str) -> int:
@@ -26,6 +29,7 @@ async def _event_and_rsvp(client: HubClient, organiser: TestMember, guest: TestM
     return event_id
 
 
+@pytest.mark.usefixtures("calendar_moment")
 async def test_reminder_job_is_declared_and_idempotent(client: HubClient, hub, member, make_member, outbox) -> None:
     jobs = await hooks.gather_hook(hub.registry, "register_jobs", hub=hub)
     job = next(j for j in jobs if j.name == "events.reminders")

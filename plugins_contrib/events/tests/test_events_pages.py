@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from events_helpers import event_form, future_day
 from icalendar import Calendar
 
@@ -10,6 +12,11 @@ from hub.core.db import count_queries
 from hub.core.plugins import BUILTIN_PLUGINS
 from hub.testing import HubClient, TestMember
 from hub_events.tables import EventRow, Rsvp
+
+# Event dates are relative to "now": pin the clock so no test depends on the day it runs, and run
+# the date-sensitive ones at several moments of the year (clock changes included).
+pytestmark = pytest.mark.usefixtures("pinned_now")
+across_the_year = pytest.mark.usefixtures("calendar_moment")
 
 
 async def create(client: HubClient, **overrides: str) -> int:
@@ -25,6 +32,7 @@ def test_found_only_through_the_entry_point(hub) -> None:
     assert hub.registry.loaded["events"].source == "entrypoint"
 
 
+@across_the_year
 async def test_create_and_show_event(client: HubClient, member: TestMember) -> None:
     await client.login(member)
     event_id = await create(client)
@@ -32,7 +40,11 @@ async def test_create_and_show_event(client: HubClient, member: TestMember) -> N
     assert page.status_code == 200
     assert page.text.count("<h1") == 1 and "<h1>Repair café</h1>" in page.text
     assert "<strong>broken</strong>" in page.text
-    assert "18:30" in page.text and "Europe/London" in page.text
+    # The visible time is the local 18:30 (summer or winter); the machine-readable one the instant.
+    shown = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', page.text)
+    assert shown is not None and "6:30\u202fPM" in shown.group(2) and "Europe/London" in shown.group(2)
+    starts = datetime.fromisoformat(shown.group(1)).astimezone(ZoneInfo("Europe/London"))
+    assert (starts.hour, starts.minute) == (18, 30)
     assert "Your event is on the calendar." in page.text
     listing = await client.get("/events/")
     assert "Repair café" in listing.text and 'href="/events/new"' in listing.text
@@ -145,11 +157,13 @@ async def test_rsvp_rejects_bad_input(client: HubClient, member: TestMember) -> 
     assert await Rsvp.count() == 0
 
 
+@across_the_year
 async def test_recurring_monthly_second_tuesday_with_one_date_changed(client: HubClient, member: TestMember) -> None:
     await client.login(member)
-    # The second Tuesday of a month a few months ahead.
+    # The second Tuesday of next month: the event page lists 120 days ahead, so at least three
+    # dates of the series show whatever day of the year it is.
     today = date.today()
-    year, month = (today.year + (today.month + 1) // 12, (today.month + 1) % 12 + 1)
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     first = date(year, month, 1)
     second_tuesday = first.replace(day=1 + (1 - first.weekday()) % 7 + 7)
     event_id = await create(
@@ -184,6 +198,7 @@ async def test_recurring_monthly_second_tuesday_with_one_date_changed(client: Hu
     assert bad_move.status_code == 400
 
 
+@across_the_year
 async def test_ical_feed_and_download_open_in_calendar_apps(client: HubClient, member: TestMember) -> None:
     await client.login(member)
     event_id = await create(client)
@@ -220,6 +235,7 @@ async def test_personal_feed_by_secret_token(client: HubClient, anon_client, mem
     assert (await anon_client.get("/events/feeds/not-a-token/calendar.ics")).status_code == 404
 
 
+@across_the_year
 async def test_home_panel_search_and_query_budget(client: HubClient, member: TestMember, admin: TestMember) -> None:
     await client.login(member)
     for number in range(25):

@@ -131,6 +131,7 @@ async def test_other_member_events_are_audited_and_filterable(
     assert fragment.headers["vary"].startswith("HX-Request")
 
 
+@pytest.mark.usefixtures("pinned_now")
 async def test_old_security_events_are_pruned_by_a_daily_job(hub: Any, member: TestMember) -> None:
     from datetime import UTC, datetime, timedelta
 

@@ -40,6 +40,7 @@ def test_last_months_cross_the_year() -> None:
 
 
 @pytest.mark.all_databases
+@pytest.mark.usefixtures("calendar_moment")
 async def test_dashboard_shows_growth_stats_and_waiting_work(
     client: HubClient, moderator: TestMember, make_member: MakeMember, make_report: Any
 ) -> None:

@@ -106,6 +106,7 @@ async def test_a_plugin_job_never_notifies_twice(hub, make_member) -> None:
         assert await Notification.count().where(Notification.member == person.id).run() == 1
 
 
+@pytest.mark.usefixtures("pinned_now")
 async def test_cleanup_removes_only_what_expired(hub, make_member) -> None:
     now = datetime.now(UTC)
     async with hub.write():

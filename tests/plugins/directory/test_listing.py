@@ -14,6 +14,8 @@ from hub.testing import HubClient
 
 from .helpers import make_profile, results
 
+pytestmark = pytest.mark.usefixtures("pinned_now")
+
 
 async def _bulk_profiles(count: int, prefix: str = "Person") -> None:
     """Insert listed members with profiles and tags directly (fast setup for big lists)."""
