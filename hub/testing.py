@@ -45,7 +45,17 @@ from litestar import Litestar
 
 from hub.core.settings import Settings
 
-__all__ = ["CALENDAR_MOMENTS", "PINNED_NOW", "HubClient", "TestMember", "need_service", "postgres_database", "running"]
+__all__ = [
+    "CALENDAR_MOMENTS",
+    "PINNED_NOW",
+    "HubClient",
+    "Outbox",
+    "TestMember",
+    "need_service",
+    "postgres_database",
+    "run_due_tasks",
+    "running",
+]
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts
 _counter = itertools.count(1)
@@ -181,7 +191,7 @@ def hub_settings(tmp_path: Path, database_url: str | None, enabled_plugins: tupl
         rate_limit_per_minute=100_000,
         redis_namespace=f"hubtest-{uuid.uuid4().hex[:12]}",
         allowed_hosts=("testserver.local", "127.0.0.1", "localhost"),
-        jobs_in_process=False,
+        worker_in_process=False,
     )
 
 
@@ -214,13 +224,24 @@ class HubClient(AsyncClient):
     It calls the app in the test's own event loop (httpx's ASGI transport), so a test can also use
     the hub's engine directly — unlike Litestar's test client, which runs the app on another loop.
     Redirects are not followed: tests assert them.
+
+    After each request it runs the background tasks that are due (``hub.enqueue``), as a worker
+    would a moment later, so a test sees their effects (a reset link in ``outbox``) at once. Set
+    ``run_tasks = False`` to leave them queued. Mail is not delivered (see ``Outbox.drain``).
     """
 
     __test__ = False
 
-    def __init__(self, app: Litestar, base_url: str = "http://testserver.local") -> None:
+    def __init__(self, app: Litestar, base_url: str = "http://testserver.local", *, run_tasks: bool = True) -> None:
         super().__init__(transport=ASGITransport(app=app), base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
         self.app = app
+        self.run_tasks = run_tasks
+
+    async def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = await super().request(*args, **kwargs)
+        if self.run_tasks:
+            await run_due_tasks(self.app.state.hub)
+        return response
 
     async def csrf_token(self) -> str:
         name = "hub_csrf"
@@ -254,6 +275,22 @@ class HubClient(AsyncClient):
     async def in_app(self, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         """``await function(*args, **kwargs)``; the app runs on the test's own loop, so this is direct."""
         return await function(*args, **kwargs)
+
+
+async def run_due_tasks(hub: Any) -> int:
+    """Run every background task due now, one after another (what a worker would do); returns how many."""
+    from datetime import UTC, datetime
+
+    from hub.core.tasks.queue import run_next_task
+    from hub.core.tasks.tables import Task
+
+    waiting = (Task.status == "queued") & (Task.run_at <= datetime.now(UTC))
+    if not await Task.exists().where(waiting).run():  # one read on the usual request
+        return 0
+    ran = 0
+    while await run_next_task(hub) is not None:
+        ran += 1
+    return ran
 
 
 @contextlib.asynccontextmanager
@@ -362,15 +399,41 @@ async def admin(make_member: MakeMember) -> TestMember:
 
 
 class Outbox:
-    """The mail the hub wrote to its outbox folder (no SMTP in tests)."""
+    """The mail the hub has queued (its durable outbox), readable without awaiting anything.
 
-    def __init__(self, folder: Path) -> None:
+    ``outbox.to(address)``, ``messages()`` and ``last_link(address, "/path/")`` read every message
+    queued so far, in the order queued, whether or not a worker has delivered it yet: a test sees
+    the mail as soon as the change that caused it committed. ``await outbox.drain()`` runs real
+    delivery (the outbox folder, or the SMTP server the test configured) for everything due, and
+    ``delivered()`` reads what delivery wrote to the folder. ``Outbox(folder)`` reads only the
+    folder (a hub running in another process).
+    """
+
+    def __init__(self, folder: Path, hub: Any = None) -> None:
         self.folder = folder
+        self.hub = hub
+
+    @classmethod
+    def of(cls, hub: Any) -> Outbox:
+        return cls(hub.settings.resolved_data_dir / "outbox", hub)
 
     def messages(self) -> list[Message]:
+        if self.hub is None:
+            return self.delivered()
+        return [_as_message(row) for row in _queued_rows(self.hub.settings)]
+
+    def delivered(self) -> list[Message]:
+        """Messages delivery wrote to the outbox folder, oldest first."""
         if not self.folder.exists():
             return []
         return [email.message_from_bytes(p.read_bytes()) for p in sorted(self.folder.glob("*.eml"))]
+
+    async def drain(self) -> Any:
+        """Deliver every message due now, as a worker would; returns the pass's counts."""
+        from hub.core.mail.outbox import drain
+
+        assert self.hub is not None, "Outbox(folder) reads another process's folder; it cannot deliver"
+        return await drain(self.hub)
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages() if address.lower() in str(m["To"]).lower()]
@@ -397,6 +460,53 @@ class Outbox:
         raise AssertionError(f"no link containing {contains!r} was mailed to {address}")
 
 
+_MAIL_COLUMNS = "id, message_id, sender, to_address, subject, text, html, reply_to, headers, created_at"
+
+
+def _queued_rows(settings: Settings) -> list[dict[str, Any]]:
+    """Every ``hub_mail`` row, read on a connection of its own (tests call this without awaiting)."""
+    query = f"SELECT {_MAIL_COLUMNS} FROM hub_mail ORDER BY id"  # noqa: S608 - constant text
+    if settings.is_postgres:
+        import concurrent.futures
+
+        async def fetch() -> list[dict[str, Any]]:
+            import asyncpg
+
+            connection = await asyncpg.connect(settings.database_url)
+            try:
+                return [dict(row) for row in await connection.fetch(query)]
+            finally:
+                await connection.close()
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, fetch()).result()
+    import sqlite3
+
+    url = settings.database_url
+    path = url.removeprefix("sqlite:///") if url else str(settings.sqlite_path)
+    if not Path(path).exists():
+        return []
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
+        connection.row_factory = sqlite3.Row
+        try:
+            rows = connection.execute(query).fetchall()
+        except sqlite3.OperationalError:  # not migrated yet
+            return []
+    return [dict(row) for row in rows]
+
+
+def _as_message(row: dict[str, Any]) -> Message:
+    from datetime import datetime
+
+    from hub.core.mail.message import build_message
+
+    created = row["created_at"]
+    if isinstance(created, str):
+        created = datetime.fromisoformat(created)
+    built = build_message({**row, "created_at": created})
+    return email.message_from_bytes(bytes(built))
+
+
 @pytest.fixture
 def outbox(hub: Any) -> Outbox:
-    return Outbox(hub.settings.resolved_data_dir / "outbox")
+    return Outbox.of(hub)

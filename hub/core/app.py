@@ -51,7 +51,6 @@ from hub.core.db import bind_tables, create_engine, install_conf_module, pending
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
 from hub.core.jobs import hooks as job_hooks
-from hub.core.jobs.scheduler import scheduler_lifespan
 from hub.core.members.admin import InvitationsAdmin, MembersAdmin
 from hub.core.members.service import admin_exists
 from hub.core.moderation.routes import ReportController
@@ -62,6 +61,7 @@ from hub.core.plugins import PluginRegistry
 from hub.core.relay import hooks as relay_hooks
 from hub.core.relay.routes import MessagesController
 from hub.core.settings import Settings, load_settings
+from hub.core.tasks.worker import worker_lifespan
 from hub.core.web.errors import EXCEPTION_HANDLERS
 from hub.core.web.middleware import (
     AllowedHostsMiddleware,
@@ -279,7 +279,7 @@ def create_app(
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_upload_bytes + 256 * 1024,
-        lifespan=[lifespan, scheduler_lifespan],
+        lifespan=[lifespan, worker_lifespan],
         openapi_config=None,
         debug=False,
         state=None,

@@ -31,7 +31,7 @@ from hub.core.i18n import Catalogues, current_locale, text_direction
 from hub.core.mail import MailService, OutgoingMail
 from hub.core.plugins import PluginRegistry
 from hub.core.settings import Settings
-from hub.core.types import Actor, Event, Job, NavItem, NotificationType
+from hub.core.types import Actor, Event, Job, NavItem, NotificationType, TaskType
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -68,6 +68,8 @@ class Hub:
     """``hub.NotificationType(key, label, description, default_delivery)`` for the ``notification_types`` hook."""
     Job = Job
     """``hub.Job(name, every, run)`` for the ``register_jobs`` hook."""
+    TaskType = TaskType
+    """``hub.TaskType(name, run)`` for the ``register_task_types`` hook."""
 
     def __init__(
         self,
@@ -245,7 +247,24 @@ class Hub:
         )
 
     async def send_mail(self, to: str, subject: str, text: str, html: str | None = None, **extra: Any) -> None:
-        await self.mail.send(OutgoingMail(to=to, subject=subject, text=text, html=html, **extra))
+        """Queue an email; a worker delivers it (retrying if need be). Never waits for a mail server.
+
+        Inside ``hub.write()`` the message commits (or rolls back) with your change. ``extra``:
+        ``reply_to``, ``headers`` (pairs), ``member_id``, ``category``.
+        """
+        await self.mail.send(self, OutgoingMail(to=to, subject=subject, text=text, html=html, **extra))
+
+    async def enqueue(
+        self, kind: str, payload: Mapping[str, Any] | None = None, *, delay: Any = None, key: str | None = None
+    ) -> int | None:
+        """Queue background work of a declared :class:`hub.TaskType` (``delay``: a ``timedelta``).
+
+        Inside ``hub.write()`` it commits with your change. With ``key``, a second enqueue of the
+        same key does nothing and returns ``None``.
+        """
+        from hub.core.tasks.queue import enqueue_task
+
+        return await enqueue_task(self, kind, payload, delay=delay, key=key)
 
     # -- urls and pages ---------------------------------------------------------------------------
 

@@ -243,6 +243,19 @@ def register_jobs(hub: Any) -> Any:
 
 
 @hookspec
+def register_task_types(hub: Any) -> Any:
+    """Declare kinds of one-off background work as :class:`hub.TaskType` values (exports, imports,
+    sending to many people).
+
+    Queue one with ``await hub.enqueue(name, payload)`` (inside ``hub.write()`` it commits with
+    your change). Any worker on any host runs it; a failure is retried with back-off; a worker
+    killed mid-task leaves it to another once its lease expires, so ``run`` must be safe to start
+    again. Names are ``<slug>.<what>``.
+    Async: no. Combined: all results, flattened; a duplicate name is reported and ignored.
+    """
+
+
+@hookspec
 def moderation_object(hub: Any, kind: str, object_id: int, viewer: Any) -> Any:
     """Describe reportable content for the report form and the moderation queue.
 

@@ -9,10 +9,12 @@ from piccolo.conf.apps import AppConfig
 from hub.core.admin.tables import AuditEvent, SiteFile
 from hub.core.auth.tables import AuthToken, RateCounter, Session, SiteSetting
 from hub.core.jobs.tables import JobRun
+from hub.core.mail.tables import OutboxMail
 from hub.core.members.tables import Member
 from hub.core.moderation.tables import ModerationAction, Report
 from hub.core.notifications.tables import Notification, NotificationPreference, NotificationSettings
 from hub.core.relay.tables import RelayMessage
+from hub.core.tasks.tables import Task
 
 CORE_TABLES = [
     Member,
@@ -29,6 +31,8 @@ CORE_TABLES = [
     NotificationPreference,
     NotificationSettings,
     JobRun,
+    OutboxMail,
+    Task,
 ]
 
 APP_CONFIG = AppConfig(

@@ -61,10 +61,29 @@ class Settings:
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 30.0
+    """How long the worker waits for the mail server at each step before trying again later."""
+    mail_max_attempts: int = 12
+    """Delivery attempts before a message is given up as failed (a 5xx answer fails it at once)."""
+    mail_retry_seconds: float = 60.0
+    """The wait before the first retry; each further retry waits twice as long (up to the maximum)."""
+    mail_retry_max_seconds: float = 6 * 3600.0
+    mail_per_minute: int = 0
+    """The most messages all workers together hand to the mail server per minute (0: no limit)."""
+    mail_keep_days: int = 30
+    """Sent messages are deleted this many days after sending (failed ones are kept three times as long)."""
     rate_limit_per_minute: int = 600
     """Requests a single address may make per minute (static files and health are exempt)."""
-    jobs_in_process: bool = True
-    """Run periodic jobs (digests, clean-ups) inside ``hub serve``; set false when cron runs ``hub jobs run``."""
+    worker_in_process: bool = True
+    """Run a background worker (mail, tasks, periodic jobs) inside each ``hub serve`` process.
+
+    Set false when separate ``hub worker`` processes (or cron with ``hub worker --burst``) do the work.
+    """
+    worker_poll_seconds: float = 1.0
+    """How often an idle worker looks for new work in the database."""
+    worker_lease_seconds: float = 60.0
+    """How long a worker's claim on a message or task lasts without a heartbeat; a worker killed
+    mid-task blocks the work at most this long before another worker takes it over."""
     plugin_config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """``[plugins.<slug>]`` tables from ``hub.toml``, handed to each plugin."""
 
@@ -106,10 +125,20 @@ _ENV_KEYS: dict[str, str] = {
     "HUB_SMTP_USERNAME": "smtp_username",
     "HUB_SMTP_PASSWORD": "smtp_password",
     "HUB_RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
-    "HUB_JOBS_IN_PROCESS": "jobs_in_process",
+    "HUB_SMTP_TIMEOUT_SECONDS": "smtp_timeout_seconds",
+    "HUB_MAIL_MAX_ATTEMPTS": "mail_max_attempts",
+    "HUB_MAIL_RETRY_SECONDS": "mail_retry_seconds",
+    "HUB_MAIL_RETRY_MAX_SECONDS": "mail_retry_max_seconds",
+    "HUB_MAIL_PER_MINUTE": "mail_per_minute",
+    "HUB_MAIL_KEEP_DAYS": "mail_keep_days",
+    "HUB_WORKER_IN_PROCESS": "worker_in_process",
+    "HUB_WORKER_POLL_SECONDS": "worker_poll_seconds",
+    "HUB_WORKER_LEASE_SECONDS": "worker_lease_seconds",
 }
 
 _TOML_KEYS = {f.name for f in fields(Settings)} - {"hub_dir", "plugin_config"}
+_RENAMED = {"jobs_in_process": "worker_in_process", "HUB_JOBS_IN_PROCESS": "worker_in_process"}
+"""Old names still read (hub.toml and environment), so an upgrade never stops a running hub."""
 
 
 def _coerce(key: str, name: str, value: Any) -> Any:
@@ -124,6 +153,14 @@ def _coerce(key: str, name: str, value: Any) -> Any:
         if text in {"0", "false", "no", "off", ""}:
             return False
         raise SettingsError(f"{key}: expected true or false, got {value!r}.")
+    if kind.startswith("float"):
+        try:
+            real = float(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key}: expected a number, got {value!r}.") from None
+        if not real >= 0 or real == float("inf"):
+            raise SettingsError(f"{key}: must be a finite number, not negative, got {value!r}.")
+        return real
     if kind.startswith("int"):
         try:
             number = int(value)
@@ -162,6 +199,14 @@ def _validate(settings: Settings) -> Settings:
         settings = replace(settings, languages=(settings.default_language, *settings.languages))
     if not settings.base_url.startswith(("http://", "https://")):
         raise SettingsError(f"base_url (HUB_BASE_URL): expected https://your.hub.address, got {settings.base_url!r}.")
+    for name in ("worker_poll_seconds", "worker_lease_seconds", "smtp_timeout_seconds", "mail_max_attempts"):
+        if not getattr(settings, name) > 0:
+            raise SettingsError(f"{name}: must be more than 0, got {getattr(settings, name)!r}.")
+    if settings.mail_retry_max_seconds < settings.mail_retry_seconds:
+        raise SettingsError(
+            "mail_retry_max_seconds: must be at least mail_retry_seconds "
+            f"({settings.mail_retry_seconds:g}), got {settings.mail_retry_max_seconds:g}."
+        )
     if not settings.hub_name.strip():
         raise SettingsError("hub_name: the hub needs a name.")
     return settings
@@ -182,6 +227,9 @@ def load_settings(hub_dir: Path | str | None = None, env: Mapping[str, str] | No
         if not isinstance(hub_table, dict):
             raise SettingsError(f"{config_path}: [hub] must be a table.")
         for key, value in hub_table.items():
+            if key in _RENAMED and _RENAMED[key] not in hub_table:
+                values[_RENAMED[key]] = _coerce(f"hub.{key}", _RENAMED[key], value)
+                continue
             if key not in _TOML_KEYS:
                 raise SettingsError(
                     f"hub.{key}: unknown setting in {config_path}; known: {', '.join(sorted(_TOML_KEYS))}."
@@ -193,8 +241,8 @@ def load_settings(hub_dir: Path | str | None = None, env: Mapping[str, str] | No
         values["plugin_config"] = plugin_tables
         if isinstance(values.get("data_dir"), Path) and not values["data_dir"].is_absolute():
             values["data_dir"] = root / values["data_dir"]
-    for env_key, name in _ENV_KEYS.items():
-        if env_key in env:
+    for env_key, name in [*_ENV_KEYS.items(), ("HUB_JOBS_IN_PROCESS", _RENAMED["HUB_JOBS_IN_PROCESS"])]:
+        if env_key in env and not (env_key == "HUB_JOBS_IN_PROCESS" and "HUB_WORKER_IN_PROCESS" in env):
             values[name] = _coerce(env_key, name, env[env_key])
     if values.get("plugins") is not None and "*" in values["plugins"]:
         values["plugins"] = None

@@ -20,6 +20,7 @@ __all__ = [
     "PluginInfo",
     "ReportedObject",
     "SearchHit",
+    "TaskType",
 ]
 
 Role = Literal["member", "moderator", "admin"]
@@ -139,6 +140,22 @@ class Job:
     name: str
     every: timedelta
     run: Callable[[Any, datetime], Awaitable[Any]]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskType:
+    """A kind of one-off background work, queued with ``hub.enqueue(name, payload)``.
+
+    A worker runs ``run(hub, payload)`` once; if it raises, the task is retried after a back-off
+    (``retry_seconds``, doubling) until ``max_attempts`` attempts are used. A worker killed mid-task
+    leaves it to another once its lease runs out, so ``run`` must be safe to start again.
+    """
+
+    name: str
+    run: Callable[[Any, Mapping[str, Any]], Awaitable[Any]]
+    max_attempts: int = 5
+    retry_seconds: float = 30.0
     description: str = ""
 
 

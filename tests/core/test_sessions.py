@@ -110,7 +110,7 @@ async def check_shared_and_restart(client: HubClient, settings: Settings) -> Non
         "/account/register", {"display_name": "Sam Shared", "email": "sam@example.org", "password": PASSWORD}
     )
     assert response.status_code == 303
-    outbox = Outbox(settings.resolved_data_dir / "outbox")
+    outbox = Outbox.of(client.app.state.hub)
     confirmed = await client.post_form(outbox.last_link("sam@example.org", "/account/verify/"))
     assert confirmed.status_code == 303
     cookie = str(client.cookies.get("hub_session"))

@@ -161,19 +161,19 @@ class AccountController(Controller):
                 response.headers["Retry-After"] = str(retry_after)
             return response
         new_hash = await hash_password(result.values["password"])
-        async with hub.write():
+        async with hub.write():  # the change and its email commit together
             await update_member(member["id"], password_hash=new_hash)
+            await send_account_mail(
+                hub,
+                request,
+                "password_changed",
+                member["email"],
+                display_name=member["display_name"],
+                reset=absolute_url(request, "/account/reset"),
+            )
         ended = 0
         if result.values["logout_others"]:
             ended = await hub.sessions.delete_for_member(member["id"], keep=hub.session(request).key)
-        await send_account_mail(
-            hub,
-            request,
-            "password_changed",
-            member["email"],
-            display_name=member["display_name"],
-            reset=absolute_url(request, "/account/reset"),
-        )
         await hub.emit("core.password_changed", member["id"], member_id=member["id"], sessions_ended=ended)
         hub.flash(request, _("Your password is changed."))
         return redirect(request, "/account/")
@@ -208,31 +208,32 @@ class AccountController(Controller):
                 response.headers["Retry-After"] = str(retry_after)
             return response
         new_email = result.values["email"]
-        if await get_member_by_email(new_email) is not None:
-            # Say the same as for a free address; tell that address's owner instead.
-            await send_account_mail(hub, request, "email_change_taken", new_email)
-        else:
-            async with hub.write():
+        taken = await get_member_by_email(new_email) is not None
+        async with hub.write():  # the token and both emails commit together
+            if taken:
+                # Say the same as for a free address; tell that address's owner instead.
+                await send_account_mail(hub, request, "email_change_taken", new_email)
+            else:
                 token = await tokens.issue_token(
                     tokens.EMAIL_CHANGE, member_id=member["id"], email=new_email, data={"email": new_email}
+                )
+                await send_account_mail(
+                    hub,
+                    request,
+                    "email_change_new",
+                    new_email,
+                    display_name=member["display_name"],
+                    link=absolute_url(request, f"/account/email/{token}"),
                 )
             await send_account_mail(
                 hub,
                 request,
-                "email_change_new",
-                new_email,
+                "email_change_old",
+                member["email"],
                 display_name=member["display_name"],
-                link=absolute_url(request, f"/account/email/{token}"),
+                new_email=new_email,
+                reset=absolute_url(request, "/account/reset"),
             )
-        await send_account_mail(
-            hub,
-            request,
-            "email_change_old",
-            member["email"],
-            display_name=member["display_name"],
-            new_email=new_email,
-            reset=absolute_url(request, "/account/reset"),
-        )
         hub.flash(
             request,
             _("We have sent a link to %(email)s. Your address changes when you open it.", email=new_email),

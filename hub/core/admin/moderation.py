@@ -191,8 +191,8 @@ async def carry_out(
             subject_id=author,
             public_summary=public_summary,
         )
-    if action == "warn" and author is not None and target is not None:
-        await _send_warning(hub, author, target, reason)
+        if action == "warn" and author is not None and target is not None:
+            await _send_warning(hub, author, target, reason)  # commits with the logged action
     await hub.emit("core.moderated", actor.id, action=action, kind=kind, object_id=object_id)
     return target
 
@@ -217,4 +217,10 @@ async def _send_warning(hub: Hub, author_id: int, target: ReportedObject, reason
     contact = hub.site("contact_email")
     if contact:
         lines.append(_("If you want to talk about this, write to %(email)s.", email=contact))
-    await hub.send_mail(row["email"], _("A message from the organisers of %(hub)s", hub=site), "\n".join(lines))
+    await hub.send_mail(
+        row["email"],
+        _("A message from the organisers of %(hub)s", hub=site),
+        "\n".join(lines),
+        member_id=author_id,
+        category="moderation",
+    )

@@ -27,12 +27,16 @@ def _sign_off(hub: Hub) -> str:
 
 
 async def send_account_mail(
-    hub: Hub, request: ASGIConnection[Any, Any, Any, Any], kind: str, to: str, **values: Any
+    hub: Hub, request: ASGIConnection[Any, Any, Any, Any] | None, kind: str, to: str, **values: Any
 ) -> None:
-    """Compose and send one of the account messages below (``kind`` names it)."""
+    """Compose and queue one of the account messages below (``kind`` names it).
+
+    Call it inside the ``hub.write()`` that makes the change it reports, so both commit together.
+    ``request`` may be ``None`` (a worker composing it).
+    """
     name = hub.site("hub_name")
     subject, body = _compose(kind, name, values)
-    await hub.send_mail(to, subject, body + _sign_off(hub))
+    await hub.send_mail(to, subject, body + _sign_off(hub), category="account")
 
 
 def _compose(kind: str, hub_name: str, v: dict[str, Any]) -> tuple[str, str]:

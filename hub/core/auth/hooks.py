@@ -22,3 +22,10 @@ def actor_from_request(hub: Any, request: Any) -> Actor | None:
 @hookimpl
 def register_permissions(hub: Any) -> list[Any]:
     return CORE_PERMISSIONS
+
+
+@hookimpl
+def register_task_types(hub: Any) -> list[Any]:
+    from hub.core.auth.reset import reset_task_type
+
+    return [reset_task_type()]

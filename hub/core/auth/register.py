@@ -91,18 +91,18 @@ async def _rate_limited(hub: Hub, request: Request[Any, Any, Any], email: str | 
 async def send_verification(
     hub: Hub, request: Request[Any, Any, Any], member: dict[str, Any], needs_approval: bool
 ) -> None:
-    async with hub.write():
+    async with hub.write():  # the token and its email commit together (or join the caller's transaction)
         token = await tokens.issue_token(
             tokens.VERIFY, member_id=member["id"], email=member["email"], data={"needs_approval": needs_approval}
         )
-    await send_account_mail(
-        hub,
-        request,
-        "verify",
-        member["email"],
-        display_name=member["display_name"],
-        link=absolute_url(request, f"/account/verify/{token}"),
-    )
+        await send_account_mail(
+            hub,
+            request,
+            "verify",
+            member["email"],
+            display_name=member["display_name"],
+            link=absolute_url(request, f"/account/verify/{token}"),
+        )
 
 
 async def _tell_existing_owner(hub: Hub, request: Request[Any, Any, Any], email: str) -> None:
@@ -128,7 +128,7 @@ async def finish_verification(
     if member is None:
         return None
     waiting = False
-    async with hub.write():
+    async with hub.write():  # the confirmation and the organisers' emails commit together
         values: dict[str, Any] = {"email_verified": True}
         if member["status"] == "pending" and not member["email_verified"]:
             if needs_approval:
@@ -136,24 +136,25 @@ async def finish_verification(
             else:
                 values["status"] = "active"
         await update_member(member_id, **values)
+        if waiting:
+            organisers = (
+                await Member.select(Member.email)
+                .where(Member.role.is_in(["moderator", "admin"]) & (Member.status == "active"))
+                .run()
+            )
+            for organiser in organisers:
+                await send_account_mail(
+                    hub,
+                    request,
+                    "member_waiting",
+                    organiser["email"],
+                    display_name=member["display_name"],
+                    email=member["email"],
+                    link=absolute_url(request, f"/admin/members/{member_id}"),
+                )
     status = values.get("status", member["status"])
     if waiting:
         await hub.emit("core.member_waiting", member_id, member_id=member_id)
-        organisers = (
-            await Member.select(Member.email)
-            .where(Member.role.is_in(["moderator", "admin"]) & (Member.status == "active"))
-            .run()
-        )
-        for organiser in organisers:
-            await send_account_mail(
-                hub,
-                request,
-                "member_waiting",
-                organiser["email"],
-                display_name=member["display_name"],
-                email=member["email"],
-                link=absolute_url(request, f"/admin/members/{member_id}"),
-            )
     elif status == "active" and not member["email_verified"]:
         await hub.emit("core.member_joined", member_id, member_id=member_id)
     return str(status)
@@ -204,7 +205,7 @@ class RegisterController(Controller):
             log.info("sign-up for an existing address", extra={"event": "register_existing"})
         else:
             try:
-                async with hub.write():
+                async with hub.write():  # the account, its token and the email commit together
                     member_id = await create_member(
                         email,
                         result.values["display_name"],
@@ -213,12 +214,12 @@ class RegisterController(Controller):
                         status="pending",
                         language=current_locale(),
                     )
+                    member = await get_member(member_id)
+                    assert member is not None
+                    await send_verification(hub, request, member, needs_approval=mode == "approval")
             except EmailTaken:  # a race with another sign-up for the same address
                 await _tell_existing_owner(hub, request, email)
             else:
-                member = await get_member(member_id)
-                assert member is not None
-                await send_verification(hub, request, member, needs_approval=mode == "approval")
                 await hub.emit("core.member_registered", member_id, member_id=member_id, mode=mode)
         return redirect(request, "/account/register/sent")
 

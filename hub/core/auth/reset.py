@@ -1,36 +1,73 @@
 """Forgotten passwords: an emailed one-hour, single-use link to choose a new one.
 
-The request page answers the same whether or not the address has an account. Completing a reset
-proves the mailbox is theirs, so it also confirms the address, and it ends every session the
-member had (a thief signed in elsewhere is signed out).
+The request page answers the same whether or not the address has an account, in status, body
+and time: the request only queues a ``core.password_reset`` task with the address (the same
+statements either way, no mail server involved), and a worker looks the address up, issues the
+token and queues the email. Completing a reset proves the mailbox is theirs, so it also confirms
+the address, and it ends every session the member had (a thief signed in elsewhere is signed out).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from hub.core.auth import tokens
-from hub.core.auth.emails import absolute_url, send_account_mail
+from hub.core.auth.emails import send_account_mail
 from hub.core.auth.passwords import MAX_PASSWORD, hash_password, password_problem
 from hub.core.auth.permissions import PUBLIC
 from hub.core.auth.register import finish_verification, registration_mode
+from hub.core.i18n import current_locale
 from hub.core.i18n import gettext as _
 from hub.core.members.service import get_member, get_member_by_email, update_member
+from hub.core.types import TaskType
 from hub.core.web.forms import Field, Form
 from hub.core.web.util import client_address, redirect
 
-__all__ = ["ResetController"]
+if TYPE_CHECKING:
+    from hub.core.facade import Hub
+
+__all__ = ["RESET_TASK", "ResetController", "reset_task_type"]
 
 log = logging.getLogger("hub.security")
 
 RESET_LIMIT = 5
 RESET_EMAIL_LIMIT = 3
 RESET_WINDOW = timedelta(hours=1)
+RESET_TASK = "core.password_reset"
+
+
+async def send_reset_link(hub: Hub, payload: Mapping[str, Any]) -> None:
+    """The worker's half of a reset request: email a link if the address has a usable account.
+
+    The token and its email commit together, so a retry after a crash never mails a second link
+    for one request unless the first was never stored.
+    """
+    from hub.core.notifications.emails import in_language
+
+    member = await get_member_by_email(str(payload.get("email", "")))
+    if member is None or member["status"] == "suspended":
+        return
+    with in_language(hub, payload.get("language") or member["language"]):
+        async with hub.write():
+            token = await tokens.issue_token(tokens.RESET, member_id=member["id"], email=member["email"])
+            await send_account_mail(
+                hub,
+                None,
+                "reset",
+                member["email"],
+                display_name=member["display_name"],
+                link=hub.absolute_url(f"/account/reset/{token}"),
+            )
+
+
+def reset_task_type() -> TaskType:
+    return TaskType(RESET_TASK, send_reset_link, max_attempts=5, description="Email a password-reset link")
 
 
 def request_form() -> Form:
@@ -76,18 +113,8 @@ class ResetController(Controller):
                 return response
         for key, _limit in checks:
             await hub.limiter.hit(key, RESET_WINDOW)
-        member = await get_member_by_email(email)
-        if member is not None and member["status"] != "suspended":
-            async with hub.write():
-                token = await tokens.issue_token(tokens.RESET, member_id=member["id"], email=member["email"])
-            await send_account_mail(
-                hub,
-                request,
-                "reset",
-                member["email"],
-                display_name=member["display_name"],
-                link=absolute_url(request, f"/account/reset/{token}"),
-            )
+        # Known or not, the same work: queue the lookup for a worker (see send_reset_link).
+        await hub.enqueue(RESET_TASK, {"email": email, "language": current_locale()})
         return redirect(request, "/account/reset/sent")
 
     @get("/sent", name="core:reset-sent", opt={"permission": PUBLIC})

@@ -8,6 +8,8 @@ from typing import Any
 from hub.core.auth.tables import AuthToken, RateCounter, Session
 from hub.core.hookspecs import hookimpl
 from hub.core.i18n import lazy_gettext as _l
+from hub.core.mail.outbox import purge_mail
+from hub.core.tasks.queue import purge_tasks
 from hub.core.types import Job
 
 __all__ = ["cleanup_expired", "register_jobs"]
@@ -24,6 +26,8 @@ async def cleanup_expired(hub: Any, now: datetime) -> None:
         await Session.delete().where(Session.expires_at < now).run()
         await AuthToken.delete().where(AuthToken.expires_at < now - TOKEN_GRACE).run()
         await RateCounter.delete().where(RateCounter.window_start < now - COUNTER_AGE).run()
+    await purge_mail(hub, now)
+    await purge_tasks(hub, now)
 
 
 @hookimpl
@@ -33,6 +37,6 @@ def register_jobs(hub: Any) -> list[Job]:
             name="core.cleanup",
             every=timedelta(hours=1),
             run=cleanup_expired,
-            description=str(_l("Clear expired sessions, sign-in links and rate-limit counters")),
+            description=str(_l("Clear expired sessions, sign-in links, rate-limit counters and old mail and tasks")),
         )
     ]

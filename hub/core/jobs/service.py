@@ -4,14 +4,20 @@ Each job has a row in ``hub_job_run``. A worker *claims* a due job with one cond
 inside a write transaction (IMMEDIATE on SQLite, row-locked on PostgreSQL): it succeeds only if
 the job's period has passed since its last successful run and nobody holds an unexpired lease.
 Overdue jobs run once (not once per missed period); a failure is logged, recorded and retried on
-the next tick because ``last_run_at`` only moves on success.
+the next tick because ``last_run_at`` only moves on success. While a job runs, a heartbeat
+extends its lease, so a long job is never taken over by a second worker; a worker killed with
+``kill -9`` stops the heartbeat and the job is claimed again once the lease expires (it did not
+complete, so ``last_run_at`` never moved).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hub.core import hooks
@@ -26,7 +32,8 @@ __all__ = ["LEASE", "JobOutcome", "claim", "declared_jobs", "job_states", "run_d
 log = logging.getLogger("hub.jobs")
 
 LEASE = timedelta(minutes=15)
-"""How long a claim holds a job; a worker that dies mid-run blocks it at most this long."""
+"""How long a claim holds a job without a heartbeat; a worker that dies mid-run blocks it at most this long."""
+HEARTBEAT = LEASE / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +70,39 @@ async def claim(hub: Hub, job: Job, now: datetime, force: bool = False) -> bool:
     return bool(rows)
 
 
+@contextlib.asynccontextmanager
+async def _heartbeat(hub: Hub, job: Job) -> AsyncIterator[None]:
+    """Extend the job's lease every third of it while the block runs."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT.total_seconds())
+            try:
+                async with hub.write():
+                    await (
+                        JobRun.update({JobRun.running_until: datetime.now(UTC) + LEASE})
+                        .where((JobRun.name == job.name) & JobRun.running_until.is_not_null())
+                        .run()
+                    )
+            except Exception:  # a missed beat is survivable: the lease is three beats long
+                log.exception("could not extend the lease of job %s", job.name)
+
+    task = asyncio.create_task(beat(), name=f"hub-job-heartbeat-{job.name}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def run_job(hub: Hub, job: Job, now: datetime, force: bool = False) -> JobOutcome:
     """Claim, run and record one job."""
     if not await claim(hub, job, now, force):
         return JobOutcome(job.name, "skipped")
     try:
-        await job.run(hub, now)
+        async with _heartbeat(hub, job):
+            await job.run(hub, now)
     except Exception as error:
         log.exception("job %s failed; it will be retried on the next tick", job.name)
         message = f"{type(error).__name__}: {error}"[:2000]

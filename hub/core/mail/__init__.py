@@ -1,5 +1,6 @@
-"""The hub's mail service, used by the core and every plugin."""
+"""The hub's mail: a durable outbox in the database, delivered by workers (SMTP or a folder)."""
 
-from hub.core.mail.service import MailService, OutgoingMail
+from hub.core.mail.message import OutgoingMail
+from hub.core.mail.service import MailService
 
 __all__ = ["MailService", "OutgoingMail"]

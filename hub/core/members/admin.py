@@ -171,16 +171,16 @@ class MembersAdmin(Controller):
                 request, _("Only members who are waiting and have confirmed their email can be approved."), "error"
             )
             return redirect(request, f"/admin/members/{member_id}")
-        async with hub.write():
+        async with hub.write():  # the approval and its email commit together
             await update_member(member_id, status="active")
-        await send_account_mail(
-            hub,
-            request,
-            "approved",
-            member["email"],
-            display_name=member["display_name"],
-            link=absolute_url(request, "/account/login"),
-        )
+            await send_account_mail(
+                hub,
+                request,
+                "approved",
+                member["email"],
+                display_name=member["display_name"],
+                link=absolute_url(request, "/account/login"),
+            )
         await hub.emit("core.member_approved", actor.id, member_id=member_id, reason=reason)
         await hub.emit("core.member_joined", member_id, member_id=member_id)
         hub.flash(request, _("%(name)s is approved and has been told by email.", name=member["display_name"]))
@@ -390,11 +390,11 @@ class InvitationsAdmin(Controller):
         if not result.ok:
             return await self._render(request, form=result.raw, errors=result.errors, status_code=400)
         email = result.values.get("email") or None
-        async with hub.write():
+        async with hub.write():  # the invitation and its email commit together
             token = await tokens.issue_token(tokens.INVITE, email=email, created_by=actor.id, replace=False)
-        link = absolute_url(request, f"/account/invite/{token}")
-        if email:
-            await send_account_mail(hub, request, "invite", email, inviter=actor.display_name, link=link)
+            link = absolute_url(request, f"/account/invite/{token}")
+            if email:
+                await send_account_mail(hub, request, "invite", email, inviter=actor.display_name, link=link)
         await hub.emit("core.invitation_created", actor.id, email=email)
         return await self._render(request, new_link=link, new_email=email, status_code=201)
 

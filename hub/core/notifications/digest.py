@@ -1,10 +1,10 @@
 """The one digest: every plugin's undelivered digest items for a member, in one short email.
 
-Exactly-once in practice, at-most-once by construction: a run *claims* a member's items (marks
-them emailed with its run id) and stamps the member's ``last_digest_at`` in one write transaction,
-then sends. Two workers can never claim the same item or the same member's period, and a worker
-that dies after claiming sends nothing twice (the items stay visible in the hub). If sending
-fails with an error (SMTP down), the claim is released so the next run retries.
+Exactly once: one write transaction *claims* a member's items (marks them emailed with its run
+id), stamps the member's ``last_digest_at`` and queues the email in the mail outbox; a worker
+then delivers it (with retries). Two runs can never claim the same item or the same member's
+period, and a run that dies or fails before committing leaves everything as it was, so the next
+run sends the digest instead (items stay visible in the hub meanwhile).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DUE_SLACK = timedelta(hours=1)
 
 
 class DigestFailed(RuntimeError):
-    """Some digests could not be sent; their items were released for the next run."""
+    """Some digests could not be queued; their items stay unclaimed for the next run."""
 
 
 class _NotDue(Exception):
@@ -49,8 +49,17 @@ def _is_due(frequency: str, last: Any, now: datetime) -> bool:
     return last is None or last <= now - period + DUE_SLACK
 
 
-async def _claim(hub: Hub, member_id: int, period: timedelta, run_id: str, now: datetime) -> bool:
-    """Claim the member's pending items and their digest period in one transaction."""
+async def _claim_and_queue(
+    hub: Hub,
+    member: Mapping[str, Any],
+    period: timedelta,
+    now: datetime,
+    types: Mapping[str, Any],
+    choices: Mapping[str, str],
+) -> bool:
+    """Claim the member's pending items and their digest period, and queue the email, in one transaction."""
+    member_id = member["id"]
+    run_id = uuid.uuid4().hex
     try:
         async with hub.write():
             claimed = await (
@@ -82,6 +91,19 @@ async def _claim(hub: Hub, member_id: int, period: timedelta, run_id: str, now: 
                 if await NotificationSettings.exists().where(NotificationSettings.member == member_id).run():
                     raise _NotDue()
                 await NotificationSettings.insert(NotificationSettings(member=member_id, last_digest_at=now)).run()
+            items = [
+                item
+                for item in await Notification.select(
+                    Notification.id, Notification.type, Notification.title, Notification.body, Notification.url
+                )
+                .where(Notification.digest_run == run_id)
+                .order_by(Notification.id)
+                .run()
+                if _wanted(item, types, choices)
+            ]
+            if not items:
+                return False  # what was claimed is no longer wanted by email: it stays in the hub
+            await send_digest_mail(hub, member, items, types, DIGEST_LIMIT)
     except _NotDue:
         return False
     except Exception as error:
@@ -89,20 +111,6 @@ async def _claim(hub: Hub, member_id: int, period: timedelta, run_id: str, now: 
             return False
         raise
     return True
-
-
-async def _release(hub: Hub, run_id: str, member_id: int, previous: Any) -> None:
-    async with hub.write():
-        await (
-            Notification.update({Notification.emailed_at: None, Notification.digest_run: None})
-            .where(Notification.digest_run == run_id)
-            .run()
-        )
-        await (
-            NotificationSettings.update({NotificationSettings.last_digest_at: previous})
-            .where(NotificationSettings.member == member_id)
-            .run()
-        )
 
 
 def _wanted(item: Mapping[str, Any], types: Mapping[str, Any], choices: Mapping[str, str]) -> bool:
@@ -138,30 +146,14 @@ async def run_digest(hub: Hub, now: datetime) -> int:
     choices = await member_deliveries(due)
     sent, failed = 0, 0
     for member in members:
-        frequency, previous = frequencies[member["id"]]
-        run_id = uuid.uuid4().hex
-        if not await _claim(hub, member["id"], DIGEST_PERIODS[frequency], run_id, now):
-            continue
-        items = [
-            item
-            for item in await Notification.select(
-                Notification.id, Notification.type, Notification.title, Notification.body, Notification.url
-            )
-            .where(Notification.digest_run == run_id)
-            .order_by(Notification.id)
-            .run()
-            if _wanted(item, types, choices[member["id"]])
-        ]
-        if not items:
-            continue
+        frequency, _previous = frequencies[member["id"]]
         try:
-            await send_digest_mail(hub, member, items, types, DIGEST_LIMIT)
+            queued = await _claim_and_queue(hub, member, DIGEST_PERIODS[frequency], now, types, choices[member["id"]])
         except Exception:
-            log.exception("digest for member %s failed; its items are released for the next run", member["id"])
-            await _release(hub, run_id, member["id"], previous)
+            log.exception("digest for member %s failed; nothing was claimed, the next run retries", member["id"])
             failed += 1
             continue
-        sent += 1
+        sent += queued
     if failed:
-        raise DigestFailed(f"{failed} digest(s) could not be sent; they will be retried on the next run.")
+        raise DigestFailed(f"{failed} digest(s) could not be queued; they will be retried on the next run.")
     return sent

@@ -75,7 +75,9 @@ async def send_immediate_mail(
         }
         text = hub.env.get_template("notifications/email/immediate.txt").render(context)
         html = hub.env.get_template("notifications/email/immediate.html").render(context)
-    await hub.send_mail(member["email"], title, text, html, headers=_headers(stop))
+    await hub.send_mail(
+        member["email"], title, text, html, headers=_headers(stop), member_id=member["id"], category="notification"
+    )
 
 
 async def send_digest_mail(
@@ -120,4 +122,6 @@ async def send_digest_mail(
         subject = _("What's new on %(hub)s", hub=hub_name)
         text = hub.env.get_template("notifications/email/digest.txt").render(context)
         html = hub.env.get_template("notifications/email/digest.html").render(context)
-    await hub.send_mail(member["email"], subject, text, html, headers=_headers(stop_all))
+    await hub.send_mail(
+        member["email"], subject, text, html, headers=_headers(stop_all), member_id=member["id"], category="digest"
+    )

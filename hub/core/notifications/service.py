@@ -73,9 +73,10 @@ def _is_unique_violation(error: BaseException) -> bool:
 async def notify(
     hub: Hub, member_id: int, type_key: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
 ) -> int | None:
-    """Store a notification and email it now if that is the member's choice; ``None`` if suppressed.
+    """Store a notification and queue its email if that is the member's choice; ``None`` if suppressed.
 
-    With a ``dedupe_key`` the same notification is stored (and emailed) at most once, even when two
+    The notification and its email commit in one transaction (a worker delivers the email). With a
+    ``dedupe_key`` the same notification is stored (and emailed) at most once, even when two
     workers send it at the same moment: the unique key decides.
     """
     types = await declared_types(hub)
@@ -87,6 +88,8 @@ async def notify(
         return None
     if dedupe_key and await Notification.exists().where(Notification.dedupe_key == dedupe_key).run():
         return None
+    recipient = await _email_recipient(member_id) if delivery == "email" else None
+    now = datetime.now(UTC)
     try:
         async with hub.write():
             rows = await Notification.insert(
@@ -98,38 +101,30 @@ async def notify(
                     url=url[:500],
                     dedupe_key=dedupe_key,
                     delivery=delivery,
-                    created_at=datetime.now(UTC),
+                    created_at=now,
+                    emailed_at=now if recipient is not None else None,
                 )
             ).run()
+            if recipient is not None:
+                from hub.core.notifications.emails import send_immediate_mail
+
+                await send_immediate_mail(hub, recipient, kind, title, body, url)
     except Exception as error:
         if dedupe_key and _is_unique_violation(error):
             return None
         raise
-    notification_id = int(rows[0]["id"])
-    if delivery == "email":
-        await _email_now(hub, notification_id, member_id, kind, title, body, url)
-    return notification_id
+    return int(rows[0]["id"])
 
 
-async def _email_now(
-    hub: Hub, notification_id: int, member_id: int, kind: NotificationType, title: str, body: str, url: str
-) -> None:
-    from hub.core.notifications.emails import send_immediate_mail
-
+async def _email_recipient(member_id: int) -> dict[str, Any] | None:
+    """The member to email at once, if they can be emailed (active)."""
     member = (
         await Member.select(Member.id, Member.email, Member.status, Member.language)
         .where(Member.id == member_id)
         .first()
         .run()
     )
-    if member is None or member["status"] != "active":
-        return
-    await send_immediate_mail(hub, member, kind, title, body, url)
-    await (
-        Notification.update({Notification.emailed_at: datetime.now(UTC)})
-        .where(Notification.id == notification_id)
-        .run()
-    )
+    return member if member is not None and member["status"] == "active" else None
 
 
 def unread_subquery(member_column: str) -> QueryString:

@@ -1,4 +1,4 @@
-"""Relaying a message: store it, then email the recipient a copy without the sender's address."""
+"""Relaying a message: store it and queue the recipient's email copy (without the sender's address) together."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ async def send_relay_message(
     recipient, sender = people.get(recipient_id), people.get(sender_id)
     if recipient is None or sender is None or recipient["status"] != "active":
         raise RelayRefused(_("This member cannot receive messages at the moment."))
-    async with hub.write():
+    async with hub.write():  # the message and its email copy commit together
         rows = await RelayMessage.insert(
             RelayMessage(
                 sender=sender_id,
@@ -63,23 +63,25 @@ async def send_relay_message(
                 created_at=datetime.now(UTC),
             )
         ).run()
+        message_id = int(rows[0]["id"])
+        link = hub.absolute_url(f"/messages/{message_id}")
+        lines = [
+            _("%(name)s sent you a message through %(hub)s:", name=sender["display_name"], hub=hub.site("hub_name")),
+            "",
+            body,
+            "",
+        ]
+        if shares_email:
+            lines.append(_("They shared their email address with you: %(email)s", email=sender["email"]))
+        lines.append(_("Reply through the hub (your address stays private): %(link)s", link=link))
+        lines.append(_("If this message is unwelcome, you can report it on that page."))
+        await hub.send_mail(
+            recipient["email"],
+            _("Message from %(name)s: %(subject)s", name=sender["display_name"], subject=subject),
+            "\n".join(lines),
+            member_id=recipient_id,
+            category="relay",
+        )
     await hub.limiter.hit(key, RELAY_WINDOW)
-    message_id = int(rows[0]["id"])
-    link = hub.absolute_url(f"/messages/{message_id}")
-    lines = [
-        _("%(name)s sent you a message through %(hub)s:", name=sender["display_name"], hub=hub.site("hub_name")),
-        "",
-        body,
-        "",
-    ]
-    if shares_email:
-        lines.append(_("They shared their email address with you: %(email)s", email=sender["email"]))
-    lines.append(_("Reply through the hub (your address stays private): %(link)s", link=link))
-    lines.append(_("If this message is unwelcome, you can report it on that page."))
-    await hub.send_mail(
-        recipient["email"],
-        _("Message from %(name)s: %(subject)s", name=sender["display_name"], subject=subject),
-        "\n".join(lines),
-    )
     await hub.emit("core.message_relayed", sender_id, message_id=message_id, recipient_id=recipient_id)
     return message_id

@@ -249,7 +249,11 @@ class ManageController(Controller):
                     ]
                 )
                 await hub.send_mail(
-                    result.values["email"], _("Your invitation to %(hub)s", hub=hub.site("hub_name")), text
+                    result.values["email"],
+                    _("Your invitation to %(hub)s", hub=hub.site("hub_name")),
+                    text,
+                    member_id=_member_id,
+                    category="invitation",
                 )
                 hub.flash(request, _("An invitation is on its way to %(name)s.", name=row["preferred_name"]))
                 return redirect(request, f"/directory/{profile_id}")

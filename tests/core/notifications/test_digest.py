@@ -118,12 +118,14 @@ async def test_immediate_type_emails_at_once_with_its_unsubscribe_link(hub, make
     assert await run_digest(hub, T0 + timedelta(days=1)) == 0  # emailed items never reappear in a digest
 
 
-async def test_a_crash_after_claiming_never_sends_twice(hub, make_member, outbox: Outbox, monkeypatch) -> None:
+async def test_a_crash_before_queueing_loses_nothing_and_never_sends_twice(
+    hub, make_member, outbox: Outbox, monkeypatch
+) -> None:
     carol = await make_member()
     await _fill(hub, carol.id)
 
     class Crash(BaseException):
-        """The worker dies (killed, cancelled) between the claim and the send."""
+        """The worker dies (killed, cancelled) between the claim and queueing the email."""
 
     async def crash(*args: Any, **kwargs: Any) -> None:
         raise Crash()
@@ -132,9 +134,13 @@ async def test_a_crash_after_claiming_never_sends_twice(hub, make_member, outbox
     with pytest.raises(Crash):
         await run_digest(hub, T0)
     monkeypatch.undo()
-    assert await run_digest(hub, T0 + timedelta(days=1)) == 0
     assert outbox.to(carol.email) == []
-    assert await unread_count(carol.id) == 3  # nothing lost: still in the hub
+    assert await unread_count(carol.id) == 3  # nothing lost: still in the hub, and still unclaimed
+    # The claim rolled back with the crash, so the next run sends the digest, once.
+    assert await run_digest(hub, T0 + timedelta(minutes=1)) == 1
+    assert await run_digest(hub, T0 + timedelta(days=2)) == 0
+    (mail,) = outbox.to(carol.email)
+    assert Outbox.text(mail).count("Wobbly chair") == 1
 
 
 async def test_a_failed_send_is_released_and_retried_once(hub, make_member, outbox: Outbox, monkeypatch) -> None:

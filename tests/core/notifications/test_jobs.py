@@ -141,30 +141,30 @@ def test_cli_lists_and_runs_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert unknown.exit_code != 0 and "known jobs" in unknown.output
 
 
-async def test_serve_runs_the_scheduler_in_process_and_stops_it(hub_settings, hub_plugins) -> None:
+async def test_serve_runs_the_worker_in_process_and_stops_it(hub_settings, hub_plugins) -> None:
     from litestar.testing import AsyncTestClient
 
     from hub.core.app import create_app
 
-    app = create_app(hub_settings.with_overrides(jobs_in_process=True), plugins=hub_plugins)
+    app = create_app(hub_settings.with_overrides(worker_in_process=True), plugins=hub_plugins)
     async with AsyncTestClient(app):
-        scheduler = app.state.scheduler
-        assert scheduler is not None
+        worker = app.state.worker
+        assert worker is not None and worker.running
         for _ in range(400):  # wait for the first tick (an event, not a timing assertion)
-            if scheduler.ticks:
+            if worker.ticks:
                 break
             await asyncio.sleep(0.025)
-        assert scheduler.ticks >= 1
+        assert worker.ticks >= 1
         names = {row["name"] for row in await JobRun.select(JobRun.name).run()}
         assert {"core.digest", "core.cleanup"} <= names
-    assert scheduler.task.done()
+    assert not worker.running and all(loop.done() for loop in worker.loops)
 
 
-async def test_cron_mode_starts_no_scheduler(app) -> None:
+async def test_no_worker_mode_starts_none(app) -> None:
     from litestar.testing import AsyncTestClient
 
     async with AsyncTestClient(app):
-        assert app.state.scheduler is None
+        assert app.state.worker is None
 
 
 @pytest.mark.all_databases
@@ -183,6 +183,6 @@ async def test_racing_digest_runs_send_one_email_per_member(loop_hub) -> None:
         await hub.notify(member_id, "repairs.request", "Tap", url="/repairs/")
     sent = await asyncio.gather(*(run_digest(hub, T0) for _ in range(4)))
     assert sum(sent) == 3
-    outbox = Outbox(hub.settings.resolved_data_dir / "outbox")
+    outbox = Outbox.of(hub)
     for number in range(3):
         assert len(outbox.to(f"race{number}@example.org")) == 1

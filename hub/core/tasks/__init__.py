@@ -1,0 +1,1 @@
+"""Background work: a durable task queue, leases that survive a crash, and the worker that runs it all."""
