@@ -33,6 +33,7 @@ from hub.core.types import (
     PluginInfo,
     ReportedObject,
     SearchHit,
+    TaskType,
 )
 from hub.core.web.forms import Field, Form, FormResult, clean_text
 from hub.core.web.fragments import cached_macro
@@ -62,6 +63,7 @@ __all__ = [
     "RelayRefused",
     "ReportedObject",
     "SearchHit",
+    "TaskType",
     "cached_macro",
     "call_first",
     "clean_text",

@@ -111,9 +111,12 @@ secure_cookies = false
 # database_url = "postgresql://hub@127.0.0.1:5432/hub"
 # redis_url = "redis://127.0.0.1:6379/0"
 # plugins = ["directory", "noticeboard", "skillswap"]
-# Periodic jobs (digest emails, clean-ups) run inside `hub serve`. To run them from cron instead,
-# set this to false and add e.g. `*/10 * * * * cd /path/to/hub && hub jobs run` to the crontab.
-# jobs_in_process = true
+# Background work (sending mail, periodic jobs such as digests) runs inside `hub serve`. To run it
+# in separate `hub worker` processes instead (or from cron with `hub worker --burst`), set:
+# worker_in_process = false
+# Outgoing mail; without smtp_host, mail is written to data/outbox/ instead.
+# smtp_host = "smtp.example.org"
+# mail_from = "hub@example.org"
 """
 
 
@@ -163,15 +166,24 @@ def migrate() -> None:
 @click.option("--no-migrate", is_flag=True, help="Refuse to start if migrations are pending instead of applying them.")
 @click.option("--reload", is_flag=True, help="Restart when code changes (development).")
 @click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Run no background worker in the server processes (run `hub worker` separately).",
+)
+@click.option(
     "--production",
     is_flag=True,
     envvar="HUB_PRODUCTION",
     help="Refuse to start with debug on or a default or weak secret (also HUB_PRODUCTION=1).",
 )
-def serve(host: str, port: int, workers: int, no_migrate: bool, reload: bool, production: bool) -> None:
+def serve(
+    host: str, port: int, workers: int, no_migrate: bool, reload: bool, no_worker: bool, production: bool
+) -> None:
     """Start the hub's web server (SQLite in ./data unless configured otherwise)."""
     import uvicorn
 
+    if no_worker:
+        os.environ["HUB_WORKER_IN_PROCESS"] = "false"  # read by every server process's settings
     settings = _settings()
     configure_logging(settings.debug)
     if production:
@@ -256,6 +268,8 @@ def check(deploy: bool) -> None:
                     found.append(f"{len(pending)} database migration(s) pending: run `hub migrate`.")
                 for failure in hub.registry.failures:
                     found.append(f"plugin {failure.name!r} failed at {failure.stage}: {failure.message}")
+                if not pending:
+                    found.extend(await _queue_problems())
         except Exception as error:
             found.append(f"the database cannot be reached ({type(error).__name__}: {error}); check database_url.")
         return found
@@ -266,6 +280,25 @@ def check(deploy: bool) -> None:
             click.echo(f"✗ {problem}")
         raise SystemExit(1)
     click.echo("✓ No problems found.")
+
+
+async def _queue_problems() -> list[str]:
+    """Mail or tasks waiting far longer than a worker would let them: is any worker running?"""
+    from datetime import UTC, datetime, timedelta
+
+    from hub.core.mail.tables import OutboxMail
+    from hub.core.tasks.tables import Task
+
+    stale = datetime.now(UTC) - timedelta(minutes=15)
+    problems = []
+    mail = await OutboxMail.count().where((OutboxMail.status == "queued") & (OutboxMail.run_at < stale)).run()
+    tasks = await Task.count().where((Task.status == "queued") & (Task.run_at < stale)).run()
+    if mail or tasks:
+        problems.append(
+            f"{mail} message(s) and {tasks} task(s) have waited over 15 minutes: is a worker running? "
+            "(`hub serve` runs one unless worker_in_process = false; otherwise run `hub worker`.)"
+        )
+    return problems
 
 
 @main.group(invoke_without_command=True)
@@ -446,9 +479,61 @@ def makemigrations(app_name: str, desc: str) -> None:
     run(go())
 
 
+@main.command()
+@click.option("--burst", is_flag=True, help="Do everything that is due now (jobs, mail, tasks), then exit (cron).")
+def worker(burst: bool) -> None:
+    """Run background work without serving pages: send mail, run queued tasks and periodic jobs.
+
+    Start as many as you like, on any machine that reaches the database; each piece of work is
+    claimed by one of them. Stop with Ctrl+C or SIGTERM (work in hand is taken over by another
+    worker when its lease runs out).
+    """
+    settings = _settings()
+    configure_logging(settings.debug)
+
+    async def go() -> Any:
+        import signal
+
+        from hub.core.app import _startup
+        from hub.core.db import pending_migrations
+        from hub.core.tasks.worker import Worker
+
+        async with open_hub(settings, migrate=False) as hub:
+            pending = await pending_migrations(hub.engine, hub.db_apps)
+            if pending:
+                raise click.ClickException(
+                    f"{len(pending)} database migration(s) pending: run `hub migrate` (or start `hub serve`) first."
+                )
+            await hub.refresh_state(force=True)
+            for slug, _failure in await _startup(hub):
+                click.echo(f"warning: plugin {slug!r} left out after its startup failed", err=True)
+            background = Worker(hub)
+            if burst:
+                return await background.run_burst()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            background.start()
+            click.echo("Worker started: sending mail, running tasks and periodic jobs (Ctrl+C stops it).", err=True)
+            try:
+                await stop.wait()
+            finally:
+                await background.stop()
+                await hooks.gather_hook(hub.registry, "shutdown", hub=hub)
+            return None
+
+    summary = run(go())
+    if summary is not None:
+        click.echo(
+            f"mail: {summary.mail_sent} sent, {summary.mail_retried} to retry, {summary.mail_failed} given up; "
+            f"tasks: {summary.tasks}; jobs: {summary.jobs}"
+        )
+
+
 @main.group()
 def jobs() -> None:
-    """Periodic jobs (digests, clean-ups). Run from cron with `hub jobs run` if jobs_in_process = false."""
+    """Periodic jobs (digests, clean-ups): list them, or run the due ones now (`hub jobs run`)."""
 
 
 @jobs.command("list")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import re
+import time
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -53,19 +54,27 @@ def submit_and_wait(page: Any, button: Any) -> None:
         button.click()
 
 
-def outbox_link(hub_dir: Path, to: str, path_pattern: str) -> str:
-    """The path of the newest link to ``path_pattern`` in mail sent to ``to`` (the hub has no SMTP)."""
+def outbox_link(hub_dir: Path, to: str, path_pattern: str, wait_seconds: float = 20.0) -> str:
+    """The path of the newest link to ``path_pattern`` in mail sent to ``to`` (the hub has no SMTP).
+
+    The server's worker writes queued mail to ``<hub>/data/outbox/`` a moment after the request
+    that queued it: look until the message is there (an event, not a timed assertion).
+    """
     outbox = hub_dir / "data" / "outbox"
-    for message_file in sorted(outbox.glob("*.eml"), reverse=True):
-        message = email.message_from_bytes(message_file.read_bytes(), policy=policy.default)
-        if to not in str(message["To"]):
-            continue
-        body = message.get_body(preferencelist=("plain",))
-        text = body.get_content() if body is not None else ""
-        match = re.search(r"https?://[^/\s]+(" + path_pattern + r")", text)
-        if match:
-            return match.group(1)
-    raise AssertionError(f"no mail to {to} in {outbox} links to {path_pattern}")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        for message_file in sorted(outbox.glob("*.eml"), reverse=True):
+            message = email.message_from_bytes(message_file.read_bytes(), policy=policy.default)
+            if to not in str(message["To"]):
+                continue
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body is not None else ""
+            match = re.search(r"https?://[^/\s]+(" + path_pattern + r")", text)
+            if match:
+                return match.group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {to} in {outbox} links to {path_pattern}")
+        time.sleep(0.1)
 
 
 def expect_flash(page: Any, text: str) -> None:

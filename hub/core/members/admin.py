@@ -20,6 +20,7 @@ from hub.core.auth import tokens
 from hub.core.auth.emails import absolute_url, send_account_mail
 from hub.core.auth.tables import AuthToken
 from hub.core.i18n import gettext as _
+from hub.core.mail.outbox import mail_problems
 from hub.core.members.service import get_member, is_last_admin, search_members, update_member
 from hub.core.types import ROLES, Actor
 from hub.core.web.forms import Field, Form
@@ -120,6 +121,7 @@ class MembersAdmin(Controller):
             {
                 "member": member,
                 "known_by": known_by,
+                "mail_problems": await mail_problems(member["id"]),
                 "errors": errors or {},
                 "form": form or {},
                 "status_labels": status_labels(),

@@ -38,6 +38,8 @@ TICK_SECONDS = 60.0
 """How often the job loop looks for due periodic jobs."""
 ERROR_PAUSE_SECONDS = 5.0
 """After an unexpected error (the database away), a loop waits this long before trying again."""
+STOP_GRACE_SECONDS = 10.0
+"""On stop, how long a loop may take to finish the batch or task in hand before it is cancelled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Worker:
         self.loops: list[asyncio.Task[None]] = []
         self.ticks = 0
         self._events: list[asyncio.Event] = []
+        self._stopping = asyncio.Event()
 
     @property
     def running(self) -> bool:
@@ -71,13 +74,26 @@ class Worker:
             asyncio.create_task(self._forever(self._task_pass, self.hub.mail.waiter()), name="hub-worker-tasks"),
         ]
 
-    async def stop(self) -> None:
-        """Stop every loop; work in hand is abandoned to its lease (no half-recorded state)."""
+    async def stop(self, grace_seconds: float = STOP_GRACE_SECONDS) -> None:
+        """Let each loop finish the batch or task in hand, then stop; past ``grace_seconds`` cancel it.
+
+        Stopping is cooperative first: on Python 3.11 a cancellation that arrives as an awaited
+        network read completes can be swallowed (``asyncio.wait_for``), so a loop must not depend
+        on it. Work cancelled mid-way is abandoned to its lease (nothing half-recorded).
+        """
+        self._stopping.set()
+        for event in self._events:
+            event.set()
+        pending = {loop for loop in self.loops if not loop.done()}
+        if pending:
+            _done, pending = await asyncio.wait(pending, timeout=grace_seconds)
+        while pending:
+            for loop in pending:
+                loop.cancel()
+            _done, pending = await asyncio.wait(pending, timeout=1.0)
         for loop in self.loops:
-            loop.cancel()
-        for loop in self.loops:
-            with contextlib.suppress(asyncio.CancelledError):
-                await loop
+            if not loop.cancelled() and loop.exception() is not None:
+                log.error("a worker loop ended with an error", exc_info=loop.exception())
         for event in self._events:
             self.hub.mail.forget(event)
         self._events.clear()
@@ -95,7 +111,9 @@ class Worker:
     async def _jobs_pass(self) -> bool:
         await self.hub.refresh_state()
         await self.tick()
-        await asyncio.sleep(self.tick_seconds)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.tick_seconds):
+                await self._stopping.wait()
         return True
 
     async def _mail_pass(self) -> bool:
@@ -110,12 +128,14 @@ class Worker:
         """Run passes back to back while they find work; otherwise wait for a wake-up or the poll."""
         if wake is not None:
             self._events.append(wake)
-        while True:
+        while not self._stopping.is_set():
             try:
                 busy = await one_pass()
             except Exception:
                 log.exception("background work failed; trying again in %s s", ERROR_PAUSE_SECONDS)
-                await asyncio.sleep(ERROR_PAUSE_SECONDS)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(ERROR_PAUSE_SECONDS):
+                        await self._stopping.wait()
                 continue
             if busy or wake is None:
                 continue
