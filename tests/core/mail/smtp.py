@@ -47,13 +47,13 @@ class Listener:
 
     # -- aiosmtpd handler hooks (run in the server's thread) ------------------------------------
 
-    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> Any:  # noqa: N802
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> Any:
         with self.lock:
             self.contacts += 1
         session.host_name = hostname
         return responses
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content)
         with self.lock:
             self.data_attempts += 1
