@@ -240,7 +240,7 @@ async def test_notification_mail_carries_one_click_unsubscribe_headers(hub, make
             headers=(
                 ("List-Unsubscribe", "<https://hub.example.org/notifications/unsubscribe/t>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-            ),  # fmt: skip
+            ),
             category="notification",
         )
     await drain(hub)
