@@ -279,14 +279,8 @@ class HubClient(AsyncClient):
 
 async def run_due_tasks(hub: Any) -> int:
     """Run every background task due now, one after another (what a worker would do); returns how many."""
-    from datetime import UTC, datetime
-
     from hub.core.tasks.queue import run_next_task
-    from hub.core.tasks.tables import Task
 
-    waiting = (Task.status == "queued") & (Task.run_at <= datetime.now(UTC))
-    if not await Task.exists().where(waiting).run():  # one read on the usual request
-        return 0
     ran = 0
     while await run_next_task(hub) is not None:
         ran += 1

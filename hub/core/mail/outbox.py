@@ -35,7 +35,7 @@ from hub.core.mail.backends import DeliveryError
 from hub.core.mail.message import OutgoingMail, build_message, new_message_id
 from hub.core.mail.tables import OutboxMail
 from hub.core.members.tables import Member
-from hub.core.tasks.leases import backoff, claim_due, heartbeat, new_token
+from hub.core.tasks.leases import any_due, backoff, claim_due, heartbeat, new_token
 
 if TYPE_CHECKING:
     from hub.core.facade import Hub
@@ -177,8 +177,11 @@ async def _failed(hub: Hub, row: dict[str, Any], token: str, error: DeliveryErro
 
 async def deliver_due(hub: Hub, now: datetime | None = None, limit: int = BATCH) -> DeliveryPass:
     """Claim up to ``limit`` due messages and deliver them over one connection."""
+    now = now or datetime.now(UTC)
+    if not await any_due(OutboxMail, now, ready="queued", busy="sending"):
+        return DeliveryPass()
     token = new_token()
-    rows = await _claim(hub, now or datetime.now(UTC), token, limit)
+    rows = await _claim(hub, now, token, limit)
     if not rows:
         return DeliveryPass()
     held = {row["id"] for row in rows}

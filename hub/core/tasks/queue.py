@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from piccolo.query.functions.aggregate import Count
 
 from hub.core import hooks
-from hub.core.tasks.leases import backoff, claim_due, heartbeat, new_token
+from hub.core.tasks.leases import any_due, backoff, claim_due, heartbeat, new_token
 from hub.core.tasks.tables import Task
 from hub.core.types import TaskType
 
@@ -101,9 +101,12 @@ async def _record(hub: Hub, task_id: int, token: str, values: dict[Any, Any]) ->
 
 async def run_next_task(hub: Hub, now: datetime | None = None) -> TaskOutcome | None:
     """Claim and run the oldest due task; ``None`` when there is nothing to do."""
+    now = now or datetime.now(UTC)
+    if not await any_due(Task, now):
+        return None
     token = new_token()
     lease = timedelta(seconds=hub.settings.worker_lease_seconds)
-    rows = await claim_due(hub, Task, now=now or datetime.now(UTC), lease=lease, limit=1, token=token)
+    rows = await claim_due(hub, Task, now=now, lease=lease, limit=1, token=token)
     if not rows:
         return None
     row = rows[0]
