@@ -63,11 +63,16 @@ class FileBackend:
 
     async def send(self, message: EmailMessage, row: dict[str, Any]) -> None:
         target = self.folder / outbox_file_name(row)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        data = bytes(message)
+
+        def write() -> None:  # one trip to a thread for the whole write
+            partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+            partial.replace(target)
+
         try:
-            await anyio.Path(self.folder).mkdir(parents=True, exist_ok=True)
-            await anyio.Path(partial).write_bytes(bytes(message))
-            await anyio.Path(partial).replace(target)
+            await anyio.to_thread.run_sync(write)
         except OSError as error:
             raise DeliveryError(f"cannot write to the outbox folder: {error}", connection=True) from error
         log.info("mail written to outbox %s (no SMTP configured)", target.name)

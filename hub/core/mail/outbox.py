@@ -46,6 +46,8 @@ log = logging.getLogger("hub.mail")
 
 BATCH = 20
 """Messages one claim takes and sends over one connection."""
+INSERT_CHUNK = 500
+"""Messages per INSERT statement (12 values each: well under SQLite's and PostgreSQL's limits)."""
 PACING_WINDOW = timedelta(minutes=1)
 _PACING_LOCK = 0x6875626D  # "hubm": the advisory lock that serialises paced claims on PostgreSQL
 
@@ -79,26 +81,56 @@ async def enqueue(hub: Hub, mails: Sequence[OutgoingMail], now: datetime | None 
     members = await _member_ids(unknown) if unknown else {}
     sender = _sender(hub)
     rows = [
-        OutboxMail(
-            message_id=new_message_id(hub.settings.mail_from),
-            member=mail.member_id if mail.member_id is not None else members.get(mail.to.strip().lower()),
-            sender=sender,
-            to_address=mail.to.strip(),
-            subject=" ".join(mail.subject.split())[:500],
-            text=mail.text,
-            html=mail.html,
-            reply_to=mail.reply_to,
-            headers=json.dumps([list(pair) for pair in mail.headers]),
-            category=mail.category[:40],
-            run_at=now,
-            created_at=now,
+        (
+            new_message_id(hub.settings.mail_from),
+            mail.member_id if mail.member_id is not None else members.get(mail.to.strip().lower()),
+            sender,
+            mail.to.strip(),
+            " ".join(mail.subject.split())[:500],
+            mail.text,
+            mail.html,
+            mail.reply_to,
+            json.dumps([list(pair) for pair in mail.headers]),
+            mail.category[:40],
+            now,
+            now,
         )
         for mail in mails
     ]
+    inserted: list[int] = []
     async with hub.write():
-        inserted = await OutboxMail.insert(*rows).returning(OutboxMail.id).run()
+        for start in range(0, len(rows), INSERT_CHUNK):
+            inserted += await _insert(hub, rows[start : start + INSERT_CHUNK])
     hub.mail.wake()
-    return [row["id"] for row in inserted]
+    return inserted
+
+
+_INSERT_COLUMNS = ("message_id", "member", "sender", "to_address", "subject", "text", "html", "reply_to",
+                   "headers", "category", "run_at", "created_at")  # fmt: skip
+
+
+async def _insert(hub: Hub, rows: Sequence[tuple[Any, ...]]) -> list[int]:
+    """One multi-row INSERT with bound values, on the open write transaction's own connection.
+
+    Piccolo builds a row at a time (about 10 ms each) and then compiles every value into one
+    query string; this is the hot path of an announcement to thousands, so it speaks to the
+    driver directly. Values are always bound parameters.
+    """
+    transaction: Any = hub.engine.current_transaction.get()
+    assert transaction is not None, "call inside hub.write()"
+    columns = ", ".join(f'"{name}"' for name in (*_INSERT_COLUMNS, "status", "attempts", "locked_by", "last_error"))
+    width = len(_INSERT_COLUMNS)
+    values = [value for row in rows for value in row]
+    if hub.settings.is_postgres:
+        groups = (
+            "(" + ", ".join(f"${n * width + i + 1}" for i in range(width)) + ", 'queued', 0, '', '')"
+            for n in range(len(rows))
+        )
+        sql = f'INSERT INTO "hub_mail" ({columns}) VALUES {", ".join(groups)} RETURNING "id"'  # noqa: S608
+        return [record["id"] for record in await transaction.connection.fetch(sql, *values)]
+    one = "(" + ", ".join("?" for _ in _INSERT_COLUMNS) + ", 'queued', 0, '', '')"
+    sql = f'INSERT INTO "hub_mail" ({columns}) VALUES {", ".join(one for _ in rows)} RETURNING "id"'  # noqa: S608
+    return [row["id"] for row in await transaction.connection.execute_fetchall(sql, values)]
 
 
 async def _room(hub: Hub, now: datetime) -> int:
