@@ -31,6 +31,10 @@ def listener() -> Iterator[Listener]:
 
 @pytest.fixture
 def hub_folder(tmp_path: Path, database_url: str | None, listener: Listener) -> Path:
+    return _folder(tmp_path, listener)
+
+
+def _folder(tmp_path: Path, listener: Listener) -> Path:
     folder = tmp_path / "hub"
     folder.mkdir()
     (folder / "hub.toml").write_text(
@@ -152,11 +156,20 @@ async def test_kill_9_mid_send_loses_nothing_and_sends_nothing_twice(
         assert second.returncode == 0, second.stderr.read().decode()[-2000:] if second.stderr else ""
 
 
-@pytest.mark.all_databases
-async def test_two_worker_processes_share_the_queue_without_sending_twice(
-    hub_folder: Path, database_url: str | None, listener: Listener
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    from hub.testing import postgres_database
+
+    yield from postgres_database()
+
+
+async def test_two_worker_processes_on_postgresql_share_the_queue_without_sending_twice(
+    tmp_path: Path, postgres_url: str, listener: Listener
 ) -> None:
+    database_url = postgres_url
+    hub_folder = _folder(tmp_path, listener)
     settings = _settings(hub_folder, database_url)
+    assert settings.is_postgres
     async with _hub(settings) as hub:
         queued = await _queue(hub, 120)
         listener.mode, listener.delay_seconds = "delay", 0.01  # sends overlap across the two
