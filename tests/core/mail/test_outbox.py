@@ -208,6 +208,7 @@ async def test_a_message_abandoned_mid_send_is_resent_with_the_same_message_id(h
     assert row["attempts"] == 2 and row["status"] == "sent"
 
 
+@pytest.mark.all_databases
 async def test_pacing_limits_messages_per_minute_across_workers(hub_settings, hub_plugins, listener) -> None:
     from hub.core.app import build_hub
     from hub.core.db import run_migrations
