@@ -32,7 +32,7 @@ import itertools
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -56,6 +56,7 @@ __all__ = [
     "postgres_database",
     "run_due_tasks",
     "running",
+    "set_plugin_settings",
 ]
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts
@@ -287,6 +288,23 @@ async def run_due_tasks(hub: Any) -> int:
     while await run_next_task(hub) is not None:
         ran += 1
     return ran
+
+
+def set_plugin_settings(hub: Any, slug: str, **changes: Any) -> Any:
+    """Change some of a plugin's settings for the rest of a test, as if ``[plugins.<slug>]`` in
+    hub.toml said so: checked and converted by the plugin's settings type, like at start.
+
+    ``set_plugin_settings(hub, "skillswap", time_credits=True)``; returns the new settings.
+    """
+    import msgspec
+
+    from hub.core import plugin_settings
+
+    plugin = hub.registry.loaded[slug]
+    current = plugin.config
+    table = dict(current) if isinstance(current, Mapping) else msgspec.to_builtins(current)
+    plugin.config = plugin_settings.load(plugin.info, {**table, **changes})
+    return plugin.config
 
 
 @contextlib.asynccontextmanager

@@ -8,6 +8,7 @@ points table classes at the most recently created hub's engine (see ``hub.core.d
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import secrets
@@ -28,7 +29,7 @@ from litestar.plugins.core import MsgspecDIPlugin
 from litestar.static_files import create_static_files_router
 from piccolo.conf.apps import AppConfig
 
-from hub.core import hooks
+from hub.core import contract, hooks
 from hub.core.account.data import DataController
 from hub.core.account.routes import AccountController
 from hub.core.account.welcome import WelcomeController
@@ -57,7 +58,7 @@ from hub.core.moderation.routes import ReportController
 from hub.core.notifications import hooks as notification_hooks
 from hub.core.notifications.routes import NotificationsController, NotificationSettingsController
 from hub.core.piccolo_app import APP_CONFIG as CORE_APP
-from hub.core.plugins import PluginRegistry
+from hub.core.plugins import PluginContractError, PluginRegistry
 from hub.core.relay import hooks as relay_hooks
 from hub.core.relay.routes import MessagesController
 from hub.core.settings import Settings, load_settings
@@ -70,6 +71,7 @@ from hub.core.web.middleware import (
     SecurityHeadersMiddleware,
 )
 from hub.core.web.pages import CorePages, not_found
+from hub.core.web.routes import route_prefixes
 from hub.core.web.templates import build_environment
 
 __all__ = ["build_hub", "create_app"]
@@ -88,6 +90,8 @@ ACCOUNT_HANDLERS = (RegisterController, ResetController, AccountController, Data
                     MembersAdmin, InvitationsAdmin)  # fmt: skip
 ADMIN_HANDLERS = (DashboardController, SettingsController, PluginsController, ModerationController,
                   ModerationLogController, AuditController, PublicLogController, PublicSettingsPages)  # fmt: skip
+CORE_HANDLERS = (CorePages, AuthController, SetupController, ReportController, MessagesController, *ACCOUNT_HANDLERS,
+                 *ADMIN_HANDLERS, NotificationsController, NotificationSettingsController)  # fmt: skip
 
 
 class MigrationsPending(RuntimeError):
@@ -100,19 +104,20 @@ def build_hub(
     """Everything but the web app: used by ``create_app`` and by CLI commands that need the hub."""
     settings = settings or load_settings()
     install_log_sanitiser()
-    registry = PluginRegistry.create(strict=settings.strict_plugins)
+    registry = PluginRegistry.create(strict=settings.strict_plugins, reserved=reserved_names())
     for name, module in CORE_HOOK_MODULES:
         registry.register_core(name, module)
     registry.discover(load_entrypoints=load_entrypoints)
     registry.load(settings.plugins, extra=plugins or ())
+    registry.configure(settings.plugin_config)
+    apps, declared_permissions = _declarations(registry)
 
     engine = create_engine(settings)
-    apps = db_apps(registry)
     install_conf_module(engine, apps)
     bind_tables(engine, apps)
 
     permissions = PermissionRegistry()
-    for slug, declared in hooks.call_hook_sync(registry, "register_permissions", hub=None):
+    for slug, declared in declared_permissions:
         try:
             permissions.add(declared, slug)
         except (TypeError, ValueError) as error:
@@ -148,15 +153,62 @@ def build_hub(
     return hub
 
 
-def db_apps(registry: PluginRegistry) -> list[AppConfig]:
-    apps = [CORE_APP]
+def _as_list(result: Any) -> list[Any]:
+    return list(result) if isinstance(result, list | tuple) else [result]
+
+
+def _declarations(registry: PluginRegistry) -> tuple[list[AppConfig], list[tuple[str, list[Any]]]]:
+    """Every plugin's Piccolo app and permissions, checked against the contract.
+
+    A plugin that breaks a rule is left out whole (with the plugins that require it), so none of
+    its tables, permissions or routes reach the app. Apps come back in load order, the core's
+    first: the order migrations run in, each plugin after those it requires.
+    """
+    apps_by_plugin: dict[str, list[AppConfig]] = {}
     for slug, result in hooks.call_hook_sync(registry, "register_db_apps", hub=None):
-        for app in result if isinstance(result, list | tuple) else [result]:
-            if not isinstance(app, AppConfig):
+        for app in _as_list(result):
+            if isinstance(app, AppConfig):
+                apps_by_plugin.setdefault(slug, []).append(app)
+            else:
                 registry.fail(slug, "hook:register_db_apps", TypeError(f"{app!r} is not a Piccolo AppConfig"))
-                continue
-            apps.append(app)
-    return apps
+    permissions_by_plugin = {
+        slug: _as_list(result) for slug, result in hooks.call_hook_sync(registry, "register_permissions", hub=None)
+    }
+    owners = {table._meta.tablename: CORE_APP.app_name for table in CORE_APP.table_classes}
+    for slug, plugin_apps in apps_by_plugin.items():
+        owners.update({table._meta.tablename: slug for app in plugin_apps for table in app.table_classes})
+    for slug in list(registry.loaded):
+        if slug not in registry.loaded:  # left out with a plugin it requires
+            continue
+        info = registry.loaded[slug].info
+        problems = contract.db_app_problems(
+            slug, apps_by_plugin.get(slug, []), info.requires_plugins, owners, CORE_APP.app_name
+        )
+        problems += contract.permission_problems(slug, permissions_by_plugin.get(slug, []))
+        if problems:
+            registry.fail(slug, "contract", PluginContractError("; ".join(problems)))
+            registry.drop(slug)
+    apps = [CORE_APP, *(app for slug in registry.loaded for app in apps_by_plugin.get(slug, []))]
+    permissions = [
+        (slug, declared)
+        for slug, declared in permissions_by_plugin.items()
+        if slug in registry.loaded or slug in registry.core_plugins
+    ]
+    return apps, permissions
+
+
+@functools.cache
+def reserved_names() -> dict[str, str]:
+    """Names no plugin may take: every first path segment of the core's routes, and the core's own
+    namespaces. Derived from the route handlers, so a new core page reserves its prefix itself."""
+    reserved = {
+        name: f"the core's pages are at /{name}/" for name in sorted(route_prefixes((*CORE_HANDLERS, not_found)))
+    }
+    reserved["static"] = "static files are at /static/"
+    reserved["core"] = "the core's permissions, events and database app"
+    reserved["hub"] = "the prefix of the core's tables"
+    reserved["original"] = "the template prefix that reaches a replaced template"
+    return reserved
 
 
 def _plugin_guard(slug: str) -> Any:
@@ -168,17 +220,7 @@ def _plugin_guard(slug: str) -> Any:
 
 
 def _routers(hub: Hub) -> list[Any]:
-    handlers: list[Any] = [
-        CorePages,
-        AuthController,
-        SetupController,
-        ReportController,
-        MessagesController,
-        *ACCOUNT_HANDLERS,
-        *ADMIN_HANDLERS,
-        NotificationsController,
-        NotificationSettingsController,
-    ]
+    handlers: list[Any] = list(CORE_HANDLERS)
     handlers.append(
         create_static_files_router(
             path="/static/core",

@@ -99,11 +99,13 @@ class Hub:
 
     # -- configuration --------------------------------------------------------------------------
 
-    def config(self, slug: str) -> Mapping[str, Any]:
-        """A plugin's ``[plugins.<slug>]`` table merged over its declared defaults."""
+    def config(self, slug: str) -> Any:
+        """A plugin's settings: its ``PluginInfo.settings`` type filled from ``[plugins.<slug>]``,
+        checked and converted once at start (see :mod:`hub.core.plugin_settings`)."""
         plugin = self.registry.loaded.get(slug)
-        defaults = dict(plugin.info.settings_defaults) if plugin else {}
-        return {**defaults, **self.settings.plugin_config.get(slug, {})}
+        if plugin is None:
+            raise KeyError(f"no plugin {slug!r} is loaded, so it has no settings")
+        return plugin.config
 
     def site(self, key: str, default: Any = None) -> Any:
         """A run-time site setting (name, description, registration mode…), falling back to hub.toml."""

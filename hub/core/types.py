@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any, Literal
 
+from hub.core.i18n import Text
+
 __all__ = [
     "ROLES",
     "Actor",
@@ -33,17 +35,25 @@ class PluginInfo:
     """A plugin's metadata, declared as ``PLUGIN = PluginInfo(...)`` in its plugin module."""
 
     slug: str
-    """One name used everywhere: URL prefix, table prefix, templates folder, config table."""
-    name: str
-    description: str = ""
+    """One name used everywhere: URL prefix, table prefix, templates folder, config table.
+    Lowercase letters and digits (single underscores may join words), 2 to 32 characters, and
+    not a name the core uses (``admin``, ``account``, ``notifications``…)."""
+    name: Text
+    """Shown to people: pass ``lazy_gettext("…")`` so it appears in each reader's language."""
+    description: Text = ""
     version: str = "0.0.0"
     requires_hub: str = ""
     """A plugin API version specifier such as ``">=1,<2"`` checked against ``hub.PLUGIN_API_VERSION``."""
     requires_plugins: tuple[str, ...] = ()
+    """Slugs this plugin needs. It loads, migrates and seeds after them, and is left out without them."""
     hookspecs: ModuleType | None = None
     """A module of ``@hookspec`` functions this plugin defines for other plugins to implement."""
+    settings: type | None = None
+    """The type of ``[plugins.<slug>]`` in ``hub.toml``: a frozen dataclass (or ``msgspec.Struct``)
+    with a default for every field. Checked and converted once at start; ``hub.config(slug)``
+    returns the instance. Unknown keys and bad values leave the plugin out with a sentence."""
     settings_defaults: Mapping[str, Any] = field(default_factory=dict)
-    """Defaults for ``[plugins.<slug>]`` in ``hub.toml``; keys not listed here are rejected."""
+    """Deprecated (use ``settings``): untyped defaults for ``[plugins.<slug>]``; other keys are rejected."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,8 @@ class Permission:
     """A named permission (``<slug>.<verb>``) and who has it unless a hook says otherwise."""
 
     name: str
-    description: str
+    description: Text
+    """Shown to organisers in their language: pass ``lazy_gettext("…")``, never ``str(...)`` of it."""
     roles: tuple[str, ...] = ("member", "moderator", "admin")
     """Roles granted by default. Include ``"anonymous"`` to let visitors in."""
 
@@ -80,7 +91,7 @@ class Permission:
 class NavItem:
     """A link in the main navigation."""
 
-    label: str
+    label: Text
     href: str
     order: int = 100
     permission: str | None = None
@@ -91,7 +102,7 @@ class NavItem:
 class Panel:
     """A block on the home page: a heading and already-rendered HTML (``Markup``) or plain text."""
 
-    title: str
+    title: Text
     body: Any
     order: int = 100
     slug: str = ""
@@ -128,8 +139,9 @@ class NotificationType:
     """A kind of notification a plugin sends, e.g. ``noticeboard.reply``."""
 
     key: str
-    label: str
-    description: str = ""
+    label: Text
+    """Shown in each member's language: pass ``lazy_gettext("…")`` (or ``gettext`` inside the hook)."""
+    description: Text = ""
     default_delivery: str = "digest"
 
 
@@ -140,7 +152,8 @@ class Job:
     name: str
     every: timedelta
     run: Callable[[Any, datetime], Awaitable[Any]]
-    description: str = ""
+    description: Text = ""
+    """Shown to organisers in their language: pass ``lazy_gettext("…")``."""
 
 
 @dataclass(frozen=True, slots=True)

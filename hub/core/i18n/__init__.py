@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
@@ -23,6 +23,7 @@ from babel.support import LazyProxy, NullTranslations, Translations
 __all__ = [
     "RTL_LANGUAGES",
     "Catalogues",
+    "Text",
     "activate",
     "current_locale",
     "gettext",
@@ -35,6 +36,11 @@ __all__ = [
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb"})
+
+Text: TypeAlias = "str | LazyProxy"
+"""Text shown to people: a ``str``, or ``lazy_gettext("…")`` that is translated each time it is shown.
+Labels made at import time (plugin names, permission and job descriptions) must stay lazy:
+``str()`` there would translate once, in whatever language was active, and freeze it."""
 
 _active: contextvars.ContextVar[NullTranslations | None] = contextvars.ContextVar("hub_translations", default=None)
 _active_locale: contextvars.ContextVar[str] = contextvars.ContextVar("hub_locale", default="en")

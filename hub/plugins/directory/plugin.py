@@ -11,6 +11,7 @@ from hub import Actor, NavItem, Permission, PluginInfo, ReportedObject, SearchHi
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.directory import hookspecs, queries, service
+from hub.plugins.directory.settings import DirectorySettings
 from hub.plugins.directory.tables import DirectoryDefault, DirectoryProfile, DirectoryTag
 from hub.plugins.directory.visibility import visible_profile
 
@@ -21,13 +22,7 @@ PLUGIN = PluginInfo(
     version="1.0.0",
     requires_hub=">=1,<2",
     hookspecs=hookspecs,
-    settings_defaults={
-        "public_listing": False,
-        "browse_limit": 120,
-        "browse_window_minutes": 10,
-        "page_size": 24,
-        "max_photo_bytes": 3_000_000,
-    },
+    settings=DirectorySettings,
 )
 
 PROFILE_KIND = "directory.profile"
@@ -70,7 +65,7 @@ def register_routes(hub: Any) -> list[Any]:
 @hookimpl
 def permission_allowed(hub: Any, actor: Actor | None, permission: str, obj: Any) -> bool | None:
     """Visitors may browse only when organisers chose ``public_listing = true``."""
-    if permission == "directory.view" and actor is None and hub.config("directory")["public_listing"]:
+    if permission == "directory.view" and actor is None and hub.config("directory").public_listing:
         return True
     return None
 

@@ -17,6 +17,7 @@ from hub.plugins.directory import queries, service
 from hub.plugins.directory.avatar import avatar_svg
 from hub.plugins.directory.forms import contact_form, profile_form
 from hub.plugins.directory.photos import PhotoRejected, delete_photo, photo_path, process_photo, store_photo
+from hub.plugins.directory.settings import DirectorySettings
 from hub.plugins.directory.tables import DirectoryProfile
 from hub.plugins.directory.visibility import FIELDS, choices_for, sees, visible_profile
 
@@ -33,8 +34,8 @@ def _hub(request: Request[Any, Any, Any]) -> Any:
 async def browse_limited(request: Request[Any, Any, Any], actor: Actor | None) -> Response[str] | None:
     """Stop bulk scraping: a per-member (or per-address) budget of list, search and profile views."""
     hub = _hub(request)
-    config = hub.config("directory")
-    limit, window = int(config["browse_limit"]), timedelta(minutes=int(config["browse_window_minutes"]))
+    config: DirectorySettings = hub.config("directory")
+    limit, window = config.browse_limit, timedelta(minutes=config.browse_window_minutes)
     key = f"directory:browse:{actor.id if actor else 'ip:' + client_address(request)}"
     if await hub.limiter.hit(key, window) <= limit:
         return None
@@ -112,7 +113,7 @@ class DirectoryController(Controller):
             language=_param(request, "language").casefold(),
             area=_param(request, "area", 40),
         )
-        size = min(int(hub.config("directory")["page_size"]), 50)
+        size = hub.config("directory").page_size
         after = _cursor(_param(request, "after", 200))
         rows = await queries.find_profiles(filters, actor, size, after)
         more = len(rows) > size
@@ -307,7 +308,7 @@ class DirectoryController(Controller):
         upload = data.get("photo")
         encoded: bytes | None = None
         if isinstance(upload, UploadFile) and upload.filename:
-            max_bytes = int(hub.config("directory")["max_photo_bytes"])
+            max_bytes = hub.config("directory").max_photo_bytes
             content = await upload.read(max_bytes + 1)
             try:
                 encoded = await process_photo(content, max_bytes)

@@ -19,7 +19,7 @@ async def send_expiry_reminders(hub: Any, now: datetime) -> int:
     The dedupe key names the notice *and* its expiry time, so a re-run never repeats a reminder, and a
     notice that was extended gets a fresh one before its new date.
     """
-    days = int(hub.config("noticeboard")["reminder_days"])
+    days = hub.config("noticeboard").reminder_days
     sent = 0
     last_id = 0
     while True:

@@ -7,23 +7,14 @@ from typing import Any
 
 from hub import Actor, Member, count_links, ngettext
 from hub.plugins.noticeboard.service import is_organiser, now
+from hub.plugins.noticeboard.settings import BoardSettings
 from hub.plugins.noticeboard.tables import Post
 
-__all__ = ["SETTINGS_DEFAULTS", "new_member_errors"]
-
-SETTINGS_DEFAULTS: dict[str, Any] = {
-    "new_member_days": 7,
-    "new_member_posts_per_day": 3,
-    "new_member_links_per_post": 1,
-    "max_image_bytes": 5 * 1024 * 1024,
-    "page_size": 20,
-    "replies_page_size": 50,
-    "reminder_days": 2,
-}
+__all__ = ["new_member_errors"]
 
 
 async def is_new_member(hub: Any, actor: Actor) -> bool:
-    days = int(hub.config("noticeboard")["new_member_days"])
+    days = hub.config("noticeboard").new_member_days
     row = await Member.select(Member.created_at).where(Member.id == actor.id).first().run()
     return row is not None and row["created_at"] > now() - timedelta(days=days)
 
@@ -32,9 +23,9 @@ async def new_member_errors(hub: Any, actor: Actor, body: str, *, new_post: bool
     """Form errors for a member who joined recently and went past a limit (none for organisers)."""
     if is_organiser(actor) or not await is_new_member(hub, actor):
         return {}
-    config = hub.config("noticeboard")
+    config: BoardSettings = hub.config("noticeboard")
     errors: dict[str, str] = {}
-    max_links = int(config["new_member_links_per_post"])
+    max_links = config.new_member_links_per_post
     if count_links(body) > max_links:
         errors["body"] = ngettext(
             "New members can include at most %(num)s link for now.",
@@ -42,7 +33,7 @@ async def new_member_errors(hub: Any, actor: Actor, body: str, *, new_post: bool
             max_links,
         )
     if new_post:
-        per_day = int(config["new_member_posts_per_day"])
+        per_day = config.new_member_posts_per_day
         recent = (
             await Post.count().where((Post.author == actor.id) & (Post.created_at > now() - timedelta(days=1))).run()
         )

@@ -28,7 +28,6 @@ from hub import (
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.noticeboard import banner, demo, jobs, privacy
-from hub.plugins.noticeboard.limits import SETTINGS_DEFAULTS
 from hub.plugins.noticeboard.routes import ROUTES, set_post_hidden, set_reply_hidden
 from hub.plugins.noticeboard.service import (
     can_see,
@@ -42,6 +41,7 @@ from hub.plugins.noticeboard.service import (
     visible_condition,
     visible_for,
 )
+from hub.plugins.noticeboard.settings import BoardSettings
 from hub.plugins.noticeboard.tables import Category, Post, Reply, Visit
 
 PLUGIN = PluginInfo(
@@ -50,7 +50,7 @@ PLUGIN = PluginInfo(
     description=str(_l("Notices from members: wanted, free to a good home, lost and found, local news.")),
     version="1.0.0",
     requires_hub=">=1,<2",
-    settings_defaults=SETTINGS_DEFAULTS,
+    settings=BoardSettings,
 )
 PANEL_SIZE = 5
 

@@ -119,7 +119,7 @@ async def board(request: Req) -> Response[str]:
     query = " ".join(_text(params, "q").split())[:200]
     only_new = _text(params, "new") == "1" and actor is not None
     last_visit = await _last_visit(actor)
-    size = int(hub.config("noticeboard")["page_size"])
+    size = hub.config("noticeboard").page_size
     raw_size = _text(params, "size")
     if raw_size.isdigit():
         size = max(1, min(int(raw_size), 100))
@@ -299,7 +299,7 @@ async def _read_post_form(request: Req, organiser: bool) -> tuple[Any, Any, Uplo
 async def _save_image(hub: Any, upload: UploadFile | None, errors: dict[str, str]) -> str | None:
     if upload is None:
         return None
-    max_bytes = min(int(hub.config("noticeboard")["max_image_bytes"]), hub.settings.max_upload_bytes)
+    max_bytes = min(hub.config("noticeboard").max_image_bytes, hub.settings.max_upload_bytes)
     data = await upload.read(max_bytes + 1)
     try:
         stored = await asyncio.to_thread(store_image, hub.settings.resolved_data_dir, data, max_bytes)
@@ -384,7 +384,7 @@ async def _show_page(
     expired = row["expires_at"] is not None and row["expires_at"] <= at
     raw_before = _text(request.query_params, "before") if request.method == "GET" else ""
     before = int(raw_before) if raw_before.isdigit() and len(raw_before) < 19 else None
-    replies = await reply_rows(row["id"], actor, before, int(hub.config("noticeboard")["replies_page_size"]))
+    replies = await reply_rows(row["id"], actor, before, hub.config("noticeboard").replies_page_size)
     context = {
         "post": row,
         "replies": replies.replies,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from hub import Member
 from hub import gettext as _
 from hub.plugins.skillswap import ledger
+from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import Exchange, Listing
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ async def confirm(hub: Hub, row: dict[str, Any], actor_id: int, now: datetime) -
 
 
 async def _confirm(
-    hub: Hub, row: dict[str, Any], actor_id: int, now: datetime, is_provider: bool, flag: Any, config: Any
+    hub: Hub, row: dict[str, Any], actor_id: int, now: datetime, is_provider: bool, flag: Any, config: SwapSettings
 ) -> Outcome:
     breaches: list[ledger.Breach] = []
     async with hub.write():
@@ -175,7 +176,7 @@ async def _confirm(
         )
         if not moved:
             raise ExchangeError(_("This exchange is not waiting for confirmation."))
-        if config.get("time_credits") and current["minutes"] and current["provider"] and current["receiver"]:
+        if config.time_credits and current["minutes"] and current["provider"] and current["receiver"]:
             _transfer, breaches = await ledger.post_transfer(
                 "exchange",
                 ledger.between(current["receiver"], current["provider"], int(current["minutes"])),
@@ -321,7 +322,7 @@ async def record_confirmed(
     exchange_id = int(rows[0]["id"])
     breaches: list[ledger.Breach] = []
     config = hub.config("skillswap")
-    if config.get("time_credits"):
+    if config.time_credits:
         _transfer, breaches = await ledger.post_transfer(
             "import" if import_key else "exchange",
             ledger.between(receiver, provider, minutes),

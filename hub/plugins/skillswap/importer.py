@@ -20,6 +20,7 @@ from hub import gettext as _
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.categories import list_categories
 from hub.plugins.skillswap.exchanges import alert_coordinators, record_confirmed
+from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import Exchange
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def parse(data: bytes) -> tuple[list[ImportRow], str]:
     return rows, ""
 
 
-async def validate(rows: list[ImportRow], config: Any, today: date) -> None:
+async def validate(rows: list[ImportRow], config: SwapSettings, today: date) -> None:
     emails = {r.raw.get(k, "").lower() for r in rows for k in ("provider", "receiver")}
     members = {
         m["email"]: m["id"]
@@ -99,7 +100,7 @@ async def validate(rows: list[ImportRow], config: Any, today: date) -> None:
     }
     categories = {c["slug"]: c["id"] for c in await list_categories()}
     categories.update({c["label"].lower(): c["id"] for c in await list_categories()})
-    max_hours = Decimal(str(config.get("import_max_hours", 24)))
+    max_hours = Decimal(str(config.import_max_hours))
     seen: dict[str, int] = {}
     for row in rows:
         raw = row.raw

@@ -23,7 +23,7 @@ BATCH = 500
 
 async def confirm_reminders(hub: Hub, now: datetime) -> int:
     """Remind whoever has not confirmed an exchange marked done ``confirm_reminder_days`` ago."""
-    days = int(hub.config("skillswap").get("confirm_reminder_days", 3))
+    days = hub.config("skillswap").confirm_reminder_days
     rows = (
         await Exchange.select(
             Exchange.id, Exchange.provider, Exchange.receiver, Exchange.provider_confirmed, Exchange.receiver_confirmed

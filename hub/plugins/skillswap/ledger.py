@@ -19,6 +19,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Sum
 
 from hub import gettext as _
+from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import BalanceLimit, LedgerEntry, Transfer
 
 __all__ = [
@@ -132,14 +133,13 @@ async def ledger_total() -> int:
     return int((row or {}).get("total") or 0)
 
 
-async def limits_for(member_ids: Iterable[int], config: Mapping[str, Any]) -> dict[int, Limits]:
+async def limits_for(member_ids: Iterable[int], config: SwapSettings) -> dict[int, Limits]:
     """Per-member limits set by coordinators, else the hub's defaults (hours in the config)."""
     ids = sorted(set(member_ids))
-    default_min = config.get("default_min_balance")
-    default_max = config.get("default_max_balance")
+    default_min, default_max = config.default_min_balance, config.default_max_balance
     base = Limits(
-        None if default_min is None else int(float(default_min) * 60),
-        None if default_max is None else int(float(default_max) * 60),
+        None if default_min is None else int(default_min * 60),
+        None if default_max is None else int(default_max * 60),
     )
     result = dict.fromkeys(ids, base)
     if ids:
@@ -154,7 +154,7 @@ async def limits_for(member_ids: Iterable[int], config: Mapping[str, Any]) -> di
 async def post_transfer(
     kind: str,
     legs: Sequence[Leg],
-    config: Mapping[str, Any],
+    config: SwapSettings,
     *,
     memo: str = "",
     exchange_id: int | None = None,
@@ -172,7 +172,7 @@ async def post_transfer(
     breaches: list[Breach] = []
     if enforce_limits and member_ids:
         breaches = check_limits(await balances(member_ids), legs, await limits_for(member_ids, config))
-        if breaches and config.get("refuse_over_limit"):
+        if breaches and config.refuse_over_limit:
             raise LimitExceeded(breaches)
     rows = await Transfer.insert(
         Transfer(kind=kind, memo=memo[:200], exchange=exchange_id, created_by=created_by)

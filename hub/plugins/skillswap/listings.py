@@ -12,6 +12,7 @@ from piccolo.query.methods.select import Select
 
 from hub import Param, Prepared
 from hub import lazy_gettext as _l
+from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import Listing
 
 __all__ = [
@@ -49,8 +50,8 @@ def format_tags(stored: str) -> list[str]:
     return [tag for tag in stored.split(",") if tag]
 
 
-def expiry_from(now: datetime, config: Mapping[str, Any]) -> datetime:
-    return now + timedelta(days=int(config.get("listing_days", 90)))
+def expiry_from(now: datetime, config: SwapSettings) -> datetime:
+    return now + timedelta(days=config.listing_days)
 
 
 @dataclass(frozen=True, slots=True)

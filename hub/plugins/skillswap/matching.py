@@ -53,7 +53,7 @@ async def find_matching_owners(listing: dict[str, Any], now: datetime, cap: int,
 
 async def notify_matches(hub: Hub, listing: dict[str, Any], now: datetime, vetted_only: bool) -> list[int]:
     """Notify up to ``match_notify_cap`` matching members (their delivery settings are the core's job)."""
-    cap = int(hub.config("skillswap").get("match_notify_cap", 20))
+    cap = hub.config("skillswap").match_notify_cap
     owners = await find_matching_owners(listing, now, cap, vetted_only)
     if listing["kind"] == "request":
         title = _("Someone needs help that matches your offer: %(title)s", title=listing["title"])

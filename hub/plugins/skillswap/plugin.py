@@ -1,10 +1,6 @@
 """Skill swap plugin: hook implementations (kept in one module, each with a distinct name).
 
-Settings (``[plugins.skillswap]`` in hub.toml): ``time_credits`` (false = gift mode),
-``public_listings`` (false = members only), ``listing_days``, ``starter_credits`` (hours),
-``default_min_balance`` / ``default_max_balance`` (hours), ``refuse_over_limit`` (false = allow and
-alert coordinators; true = refuse and alert), ``match_notify_cap``, ``confirm_reminder_days``,
-``import_max_bytes``, ``import_max_hours``.
+Settings (``[plugins.skillswap]`` in hub.toml) are described in :mod:`.settings`.
 """
 
 from __future__ import annotations
@@ -33,6 +29,7 @@ from hub import lazy_gettext as _l
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.categories import ensure_default_categories
 from hub.plugins.skillswap.listings import contains_ci, utcnow
+from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import ALL_TABLES, Exchange, Listing, ThankYou
 
 PLUGIN = PluginInfo(
@@ -41,19 +38,7 @@ PLUGIN = PluginInfo(
     description="Offers, requests and exchanges of help between members, with optional time credits.",
     version="1.0.0",
     requires_hub=">=1,<2",
-    settings_defaults={
-        "time_credits": False,
-        "public_listings": False,
-        "listing_days": 90,
-        "starter_credits": 2,
-        "default_min_balance": -20,
-        "default_max_balance": 100,
-        "refuse_over_limit": False,
-        "match_notify_cap": 20,
-        "confirm_reminder_days": 3,
-        "import_max_bytes": 200_000,
-        "import_max_hours": 24,
-    },
+    settings=SwapSettings,
 )
 
 
@@ -84,7 +69,7 @@ def register_permissions(hub: Any) -> list[Permission]:
 @hookimpl
 def permission_allowed(hub: Any, actor: Any, permission: str, obj: Any) -> bool | None:
     """Visitors may browse only when the organisers made the listings public."""
-    if permission == "skillswap.view" and actor is None and hub.config("skillswap").get("public_listings"):
+    if permission == "skillswap.view" and actor is None and hub.config("skillswap").public_listings:
         return True
     return None
 
@@ -158,9 +143,9 @@ def register_jobs(hub: Any) -> list[Job]:
 
 async def grant_starter_credits(hub: Any, member_id: int) -> bool:
     """Give a new member their starter credits once (from the issuance account)."""
-    config = hub.config("skillswap")
-    minutes = int(float(config.get("starter_credits") or 0) * 60)
-    if not config.get("time_credits") or minutes <= 0:
+    config: SwapSettings = hub.config("skillswap")
+    minutes = config.starter_minutes
+    if not config.time_credits or minutes <= 0:
         return False
     from hub.plugins.skillswap.tables import LedgerEntry
 

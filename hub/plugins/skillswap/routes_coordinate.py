@@ -32,7 +32,7 @@ PERM = {"permission": "skillswap.coordinate"}
 @get("/coordinate/", name="skillswap:coordinate", opt=PERM)
 async def dashboard(request: Request[Any, Any, Any]) -> Response[str]:
     hub = hub_of(request)
-    credits = bool(hub.config("skillswap").get("time_credits"))
+    credits = hub.config("skillswap").time_credits
     pool = await ledger.account_balance(ledger.POOL) if credits else 0
     return await hub.render(
         request, "skillswap/coordinate/index.html", {"credits_on": credits, "pool": ledger.format_credits(pool)}
@@ -186,7 +186,7 @@ async def _import_page(
     request: Request[Any, Any, Any], report: ImportReport | None, error: str = "", status_code: int = 200
 ) -> Response[str]:
     hub = hub_of(request)
-    limit = int(hub.config("skillswap").get("import_max_bytes", 200_000))
+    limit = hub.config("skillswap").import_max_bytes
     return await hub.render(
         request,
         "skillswap/coordinate/import.html",
@@ -204,7 +204,7 @@ async def import_form(request: Request[Any, Any, Any]) -> Response[str]:
 async def import_csv(request: Request[Any, Any, Any]) -> Response[str]:
     hub = hub_of(request)
     actor = await require_actor(request)
-    limit = int(hub.config("skillswap").get("import_max_bytes", 200_000))
+    limit = hub.config("skillswap").import_max_bytes
     data = await request.form()
     upload = data.get("file")
     if not isinstance(upload, UploadFile):
@@ -224,7 +224,7 @@ async def import_csv(request: Request[Any, Any, Any]) -> Response[str]:
 
 
 def _credits_on(request: Request[Any, Any, Any]) -> None:
-    if not hub_of(request).config("skillswap").get("time_credits"):
+    if not hub_of(request).config("skillswap").time_credits:
         raise NotFoundException()
 
 

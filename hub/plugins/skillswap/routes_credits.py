@@ -24,7 +24,7 @@ PAGE = 50
 
 
 def credits_on(request: Request[Any, Any, Any]) -> None:
-    if not hub_of(request).config("skillswap").get("time_credits"):
+    if not hub_of(request).config("skillswap").time_credits:
         raise NotFoundException()
 
 

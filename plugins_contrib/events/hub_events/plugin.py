@@ -32,6 +32,7 @@ from hub_events import service
 from hub_events.jobs import send_reminders
 from hub_events.routes import EventsController
 from hub_events.service import Occurrence
+from hub_events.settings import EventsSettings
 from hub_events.tables import Change, EventRow, FeedToken, Rsvp
 
 PLUGIN = PluginInfo(
@@ -40,7 +41,7 @@ PLUGIN = PluginInfo(
     description=_l("Meetings, work days and socials: RSVPs, waiting lists, reminders and calendar feeds."),
     version="0.1.0",
     requires_hub=">=1,<2",
-    settings_defaults={"timezone": "UTC"},
+    settings=EventsSettings,
 )
 
 

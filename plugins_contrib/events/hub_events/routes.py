@@ -118,7 +118,7 @@ class EventsController(Controller):
     @get("/new", name="events:new", opt={"permission": "events.create"})
     async def new_event(self, request: Request[Any, Any, Any]) -> Response[str]:
         hub = _hub(request)
-        tz = hub.config("events").get("timezone", "UTC")
+        tz = hub.config("events").timezone
         form = {"timezone": tz, "audience": "public", "recurrence": "none", "start_time": "19:00", "end_time": "21:00"}
         return await hub.render(request, "events/form.html", {"form": form, "errors": {}, "event": None})
 

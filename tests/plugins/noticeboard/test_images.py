@@ -125,9 +125,9 @@ def test_size_limit_comes_from_settings() -> None:
     import pytest
 
     from hub.plugins.noticeboard.images import ImageRejected, process_image
-    from hub.plugins.noticeboard.limits import SETTINGS_DEFAULTS
+    from hub.plugins.noticeboard.settings import BoardSettings
 
     data = _picture()
-    assert process_image(data, SETTINGS_DEFAULTS["max_image_bytes"])[1] == "png"
+    assert process_image(data, BoardSettings().max_image_bytes)[1] == "png"
     with pytest.raises(ImageRejected, match="too large"):
         process_image(data, len(data) - 1)

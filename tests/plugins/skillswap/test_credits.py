@@ -12,6 +12,7 @@ from hub.core.notifications.tables import Notification
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.listings import utcnow
 from hub.plugins.skillswap.tables import Exchange, LedgerEntry, Listing, Transfer
+from hub.testing import set_plugin_settings
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def test_confirmation_moves_credits_as_two_legs(client, hub, make_member) 
 
 
 async def test_gift_mode_has_no_credit_pages(client, hub, make_member) -> None:
-    hub.settings.plugin_config["skillswap"]["time_credits"] = False
+    set_plugin_settings(hub, "skillswap", time_credits=False)
     alice, bob = await make_member(), await make_member()
     exchange_id = await _done_exchange(hub, bob, alice)
     await client.login(alice)
@@ -60,14 +61,14 @@ async def test_gift_mode_has_no_credit_pages(client, hub, make_member) -> None:
 
 async def test_limits_alert_coordinators_and_refuse_when_set(client, hub, make_member, moderator) -> None:
     alice, bob = await make_member(), await make_member()
-    hub.settings.plugin_config["skillswap"]["default_min_balance"] = -1
+    set_plugin_settings(hub, "skillswap", default_min_balance=-1)
     exchange_id = await _done_exchange(hub, bob, alice, 120)
     await client.login(alice)
     assert (await client.post_form(f"/skillswap/exchanges/{exchange_id}/confirm")).status_code == 303
     assert await ledger.balance(alice.id) == -120  # allowed by default …
     alerts = await Notification.select().where(Notification.type == "skillswap.limit_alert").run()
     assert [a["member"] for a in alerts] == [moderator.id]  # … and the coordinators are told
-    hub.settings.plugin_config["skillswap"]["refuse_over_limit"] = True
+    set_plugin_settings(hub, "skillswap", refuse_over_limit=True)
     second = await _done_exchange(hub, bob, alice, 60)
     refused = await client.post_form(f"/skillswap/exchanges/{second}/confirm")
     assert refused.status_code == 409 and "limit" in refused.text
@@ -118,7 +119,7 @@ async def test_starter_credits_once(hub, make_member) -> None:
     from hub.core.types import Event
     from hub.plugins.skillswap.plugin import grant_starter_credits, on_event
 
-    hub.settings.plugin_config["skillswap"]["starter_credits"] = 2
+    set_plugin_settings(hub, "skillswap", starter_credits=2)
     alice = await make_member()
     await on_event(hub=hub, event=Event("core.member_joined", alice.id, {"member_id": alice.id}))
     assert await grant_starter_credits(hub, alice.id) is False
@@ -127,9 +128,7 @@ async def test_starter_credits_once(hub, make_member) -> None:
 
 async def test_ledger_property_any_transfers_sum_to_zero_within_limits(hub, make_member) -> None:
     """Hypothesis drives random transfers (run in a thread, each example awaited on the test loop)."""
-    hub.settings.plugin_config["skillswap"].update(
-        refuse_over_limit=True, default_min_balance=-3, default_max_balance=5
-    )
+    set_plugin_settings(hub, "skillswap", refuse_over_limit=True, default_min_balance=-3, default_max_balance=5)
     members = [await make_member() for _ in range(4)]
     ids = [m.id for m in members]
     loop = asyncio.get_running_loop()
@@ -216,7 +215,7 @@ async def test_erase_keeps_the_ledger_balanced(client, hub, make_member) -> None
 
 
 async def test_starter_credits_on_first_sign_in(client, hub, make_member) -> None:
-    hub.settings.plugin_config["skillswap"]["starter_credits"] = 1.5
+    set_plugin_settings(hub, "skillswap", starter_credits=1.5)
     alice = await make_member()
     await client.login(alice)
     await client.logout()

@@ -7,6 +7,7 @@ from hub.core.types import Actor
 from hub.plugins.skillswap.jobs import renewal_nudges
 from hub.plugins.skillswap.listings import utcnow
 from hub.plugins.skillswap.tables import Listing
+from hub.testing import set_plugin_settings
 from tests.plugins.skillswap.conftest import category_id, post_listing
 
 
@@ -15,7 +16,7 @@ def _actor(member) -> Actor:
 
 
 async def test_matching_notifies_others_capped_and_not_the_poster(client, hub, make_member) -> None:
-    hub.settings.plugin_config["skillswap"]["match_notify_cap"] = 3
+    set_plugin_settings(hub, "skillswap", match_notify_cap=3)
     offerers = [await make_member() for _ in range(5)]
     garden = await category_id("garden")
     tech = await category_id("tech-help")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from hub.core.db import count_queries
 from hub.plugins.skillswap.tables import Listing
+from hub.testing import set_plugin_settings
 from tests.plugins.skillswap.conftest import category_id, post_listing
 
 
@@ -168,7 +169,7 @@ async def test_list_page_query_count_is_bounded(client, member, hub) -> None:
 
 
 async def test_public_setting_lets_visitors_browse(client, member, hub) -> None:
-    hub.settings.plugin_config["skillswap"]["public_listings"] = True  # type: ignore[index]
+    set_plugin_settings(hub, "skillswap", public_listings=True)
     try:
         await client.login(member)
         listing_id = await post_listing(client, kind="offer", title="Public offer")
@@ -178,7 +179,7 @@ async def test_public_setting_lets_visitors_browse(client, member, hub) -> None:
         assert (await client.get(f"/skillswap/{listing_id}")).status_code == 200
         assert (await client.get(f"/skillswap/{listing_id}/respond")).status_code in (302, 303, 401)
     finally:
-        hub.settings.plugin_config["skillswap"]["public_listings"] = False  # type: ignore[index]
+        set_plugin_settings(hub, "skillswap", public_listings=False)
 
 
 async def test_hidden_listing_is_gone_for_others(client, make_member, moderator, hub) -> None:
