@@ -48,7 +48,7 @@ from hub.core.auth.register import RegisterController
 from hub.core.auth.reset import ResetController
 from hub.core.auth.routes import AuthController, SetupController
 from hub.core.auth.sessions import DatabaseSessionStore, RedisSessionStore, SessionMiddleware
-from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations, run_migrations
+from hub.core.db import bind_tables, create_engine, install_conf_module, pending_migrations
 from hub.core.facade import Hub
 from hub.core.i18n import Catalogues
 from hub.core.jobs import hooks as job_hooks
@@ -63,6 +63,7 @@ from hub.core.relay import hooks as relay_hooks
 from hub.core.relay.routes import MessagesController
 from hub.core.settings import Settings, load_settings
 from hub.core.tasks.worker import worker_lifespan
+from hub.core.upgrade import migrate_and_seed
 from hub.core.web.errors import EXCEPTION_HANDLERS
 from hub.core.web.middleware import (
     AllowedHostsMiddleware,
@@ -165,14 +166,15 @@ def _declarations(registry: PluginRegistry) -> tuple[list[AppConfig], list[tuple
     first: the order migrations run in, each plugin after those it requires.
     """
     apps_by_plugin: dict[str, list[AppConfig]] = {}
-    for slug, result in hooks.call_hook_sync(registry, "register_db_apps", hub=None):
+    for slug, result in hooks.call_hook_sync(registry, "register_db_apps", load_order=True, hub=None):
         for app in _as_list(result):
             if isinstance(app, AppConfig):
                 apps_by_plugin.setdefault(slug, []).append(app)
             else:
                 registry.fail(slug, "hook:register_db_apps", TypeError(f"{app!r} is not a Piccolo AppConfig"))
     permissions_by_plugin = {
-        slug: _as_list(result) for slug, result in hooks.call_hook_sync(registry, "register_permissions", hub=None)
+        slug: _as_list(result)
+        for slug, result in hooks.call_hook_sync(registry, "register_permissions", load_order=True, hub=None)
     }
     owners = {table._meta.tablename: CORE_APP.app_name for table in CORE_APP.table_classes}
     for slug, plugin_apps in apps_by_plugin.items():
@@ -266,7 +268,7 @@ def create_app(
         await hub.engine.prepare()
         try:
             if migrate:
-                await run_migrations(hub.engine, hub.db_apps)
+                await migrate_and_seed(hub)
             else:
                 pending = await pending_migrations(hub.engine, hub.db_apps)
                 if pending:
@@ -352,7 +354,7 @@ async def _startup(hub: Hub) -> list[tuple[str, Any]]:
     """Run every plugin's startup hook; a plugin that raises is dropped for this run."""
     failed: list[tuple[str, Any]] = []
     before = len(hub.registry.failures)
-    await hooks.gather_hook(hub.registry, "startup", hub=hub)
+    await hooks.gather_hook(hub.registry, "startup", load_order=True, hub=hub)
     for failure in hub.registry.failures[before:]:
         if failure.stage == "hook:startup" and failure.name in hub.registry.loaded:
             hub.registry.startup_failed.add(failure.name)

@@ -9,7 +9,7 @@ import secrets
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -19,6 +19,9 @@ from rich.table import Table
 from hub.core import hooks
 from hub.core.logs import configure_logging
 from hub.core.settings import DEV_SECRET, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from hub.core.upgrade import Upgrade
 
 __all__ = ["main", "open_hub"]
 
@@ -36,14 +39,13 @@ def _settings() -> Settings:
 async def open_hub(settings: Settings | None = None, migrate: bool = True) -> AsyncIterator[Any]:
     """A ready ``Hub`` for a command: engine connected and (by default) migrations applied."""
     from hub.core.app import build_hub
-    from hub.core.db import run_migrations
+    from hub.core.upgrade import migrate_and_seed
 
     hub = build_hub(settings or _settings())
     await hub.engine.prepare()
     try:
         if migrate:
-            await run_migrations(hub.engine, hub.db_apps)
-            await hub.refresh_state(force=True)
+            await migrate_and_seed(hub)
         yield hub
     finally:
         await hub.engine.close()
@@ -142,21 +144,26 @@ def init(directory: Path, name: str) -> None:
 
 @main.command()
 def migrate() -> None:
-    """Apply every pending database migration (the core's, then each plugin's)."""
+    """Apply every pending database migration (the core's, then each plugin's after those it
+    requires), then add each plugin's default rows (categories and the like) that are missing."""
     configure_logging()
 
-    async def go() -> list[tuple[str, str]]:
-        from hub.core.db import run_migrations
+    async def go() -> Upgrade:
+        from hub.core.upgrade import migrate_and_seed
 
         async with open_hub(migrate=False) as hub:
-            return await run_migrations(hub.engine, hub.db_apps)
+            return await migrate_and_seed(hub)
 
-    applied = run(go())
-    if applied:
-        for app_name, migration_id in applied:
+    upgrade = run(go())
+    if upgrade.applied:
+        for app_name, migration_id in upgrade.applied:
             click.echo(f"applied {app_name}:{migration_id}")
     else:
         click.echo("The database is up to date.")
+    for failure in upgrade.seed_failures:
+        click.echo(f"plugin {failure.name!r} could not add its defaults: {failure.message}", err=True)
+    if upgrade.seed_failures:
+        raise SystemExit(1)
 
 
 @main.command()
@@ -195,11 +202,15 @@ def serve(
     if not no_migrate:
 
         async def go() -> None:
-            from hub.core.db import run_migrations
+            from hub.core.upgrade import migrate_and_seed
 
+            # Once, here, before any worker starts: workers only check that nothing is pending.
             async with open_hub(settings, migrate=False) as hub:
-                for app_name, migration_id in await run_migrations(hub.engine, hub.db_apps):
-                    click.echo(f"applied migration {app_name}:{migration_id}", err=True)
+                upgrade = await migrate_and_seed(hub)
+            for app_name, migration_id in upgrade.applied:
+                click.echo(f"applied migration {app_name}:{migration_id}", err=True)
+            for failure in upgrade.seed_failures:
+                click.echo(f"warning: plugin {failure.name!r} could not add its defaults: {failure.message}", err=True)
 
         run(go())
     for problem in check_problems(settings, deploy=False):
@@ -220,6 +231,9 @@ def serve(
         log_config=None,
         access_log=False,
         lifespan="on",
+        # Workers build the whole app as they start: on a Raspberry Pi, or four at once on two
+        # cores, that outlasts uvicorn's 5 s health check, which then kills and restarts them.
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -417,7 +431,9 @@ def demo_data(scale: str) -> None:
                         bar.advance(task, advance)
 
                 await create_demo_members(scale, progress)
-                await hooks.gather_hook(hub.registry, "demo_data", hub=hub, scale=scale, progress=progress)
+                await hooks.gather_hook(
+                    hub.registry, "demo_data", load_order=True, hub=hub, scale=scale, progress=progress
+                )
 
     run(go())
     click.echo(f"Demo data created ({scale}). Demo members sign in with password {DEMO_PASSWORD!r}.")

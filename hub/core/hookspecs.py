@@ -5,9 +5,16 @@ Rules that hold for every hook:
 * Hooks are called with keyword arguments; an implementation may accept any subset of them.
 * Implementations marked *may be async* can be ``async def``: the core awaits results in order
   (see :mod:`hub.core.hooks`). None of them is ``firstresult``, because pluggy cannot await.
-* Implementations run in pluggy's order: later-registered first, ``tryfirst``/``trylast`` respected.
-  Built-in plugins register before third-party ones. Where order shows (nav, panels) results are
-  sorted by their ``order`` field, so registration order never decides the page.
+* *Load order* is the order plugins register in: the core's own implementations, the built-ins
+  (directory, noticeboard, skillswap), then entry-point plugins sorted by name, each moved after
+  the plugins it names in ``requires_plugins``. Hooks whose work builds on other plugins'
+  (``register_db_apps``, ``seed_defaults``, ``startup``, ``demo_data``) run in load order.
+* Every other hook runs in *call order*, pluggy's: the last registered first (so entry-point
+  plugins before built-ins, the core's own implementations last), moved by ``tryfirst``/``trylast``.
+  Where order shows on a page (nav, panels, sections) results are sorted by their ``order`` field,
+  so registration order never decides the page. Each hook's *Combined* line says which applies.
+* Wrapper implementations (``hookwrapper=True`` or ``wrapper=True``) are refused when a plugin
+  loads: the core calls each implementation itself to await it, so pluggy's wrappers never run.
 * An implementation that raises is reported by plugin name, recorded on the admin plugins page
   and skipped; the rest of the call goes on (in strict mode the error propagates instead).
 * ``hub`` is the :class:`hub.core.facade.Hub` façade: settings, this plugin's config, url
@@ -32,10 +39,12 @@ def register_db_apps(hub: Any) -> Any:
     """Declare the plugin's Piccolo apps (tables and migrations).
 
     When: once per app start, before migrations run and before any request.
-    Returns: a ``piccolo.conf.apps.AppConfig`` or a list of them. Each app's ``app_name`` is the
-    plugin slug, its tables are named ``<slug>_<thing>``, and its ``piccolo_migrations`` folder
-    holds the migrations ``hub migrate`` applies after the core's own.
-    Async: no. Combined: all results, flattened, in load order.
+    Returns: one ``piccolo.conf.apps.AppConfig`` whose ``app_name`` is the plugin slug, whose tables
+    are named ``<slug>_<thing>``, and whose ``piccolo_migrations`` folder holds the migrations
+    ``hub migrate`` applies. A foreign key into another plugin's table needs that plugin in
+    ``requires_plugins``. A plugin breaking one of these rules is left out when it loads.
+    Async: no. Combined: in load order, after the core's app: migrations run in that order, so a
+    plugin migrates after every plugin it requires.
     """
 
 
@@ -43,10 +52,13 @@ def register_db_apps(hub: Any) -> Any:
 def register_permissions(hub: Any) -> Any:
     """Declare permissions as :class:`hub.Permission` values named ``<slug>.<verb>``.
 
-    When: once per app start. Returns: a list of ``Permission``. Every route a plugin registers
-    names one of these (or a core one) in ``opt={"permission": ...}``; routes without one are
-    refused (deny by default).
-    Async: no. Combined: all results, flattened. A duplicate name is a startup error.
+    When: once per app start. Returns: a list of ``Permission``, each named ``<slug>.<verb>`` (a
+    plugin declaring a name outside its namespace is left out when it loads); pass the
+    description as ``lazy_gettext("…")`` so organisers read it in their language. Every route a
+    plugin registers names one of these (or a core one) in ``opt={"permission": ...}``; routes
+    without one are refused (deny by default).
+    Async: no. Combined: all results, in load order; a name declared twice is reported as the
+    later plugin's failure.
     """
 
 
@@ -65,8 +77,9 @@ def register_routes(hub: Any) -> Any:
 def prepare_jinja_env(hub: Any, env: Any) -> None:
     """Add filters, globals or tests to the shared Jinja2 environment.
 
-    When: once per app start, after the core's own filters. Returns nothing.
-    Async: no. Combined: every implementation runs.
+    When: once per app start, after the core's own filters. Returns nothing. Prefix names with
+    your slug (``noticeboard_item``): on a clash the implementation called last wins.
+    Async: no. Combined: every implementation runs, in call order.
     """
 
 
@@ -81,18 +94,41 @@ def register_commands(cli: Any) -> None:
 
 
 @hookspec
-def startup(hub: Any) -> None:
-    """Run once when the app starts, after migrations and before the first request.
+def seed_defaults(hub: Any) -> None:
+    """Add the rows a plugin needs before anyone uses it: default categories and the like.
 
-    Use it to warm caches or seed default rows (idempotently). A plugin whose ``startup`` raises
-    is reported and disabled for this run; the hub keeps serving.
-    Async: may be. Combined: every implementation runs, in order.
+    When: by ``hub migrate`` after the migrations, and so once before ``hub serve`` starts its
+    workers (and again when an organiser switches the plugin on) — never in each worker. It runs
+    for plugins that are switched off too, like their migrations.
+    Must be idempotent: it runs on every start, perhaps on two machines at once, so insert with
+    ``ON CONFLICT DO NOTHING`` (Piccolo: ``.on_conflict(target=Table.slug, action="DO NOTHING")``)
+    and never overwrite what organisers changed. Never check-then-insert: two starts both see
+    "missing". The hub's default language is active, so ``str(lazy_gettext("Notices"))`` stores
+    the name in that language.
+    Async: may be. Combined: every implementation runs, in load order (after the plugins it
+    requires); one that raises is reported, and ``hub migrate`` exits with an error.
+    """
+
+
+@hookspec
+def startup(hub: Any) -> None:
+    """Run when each worker starts, after migrations and seeding and before its first request.
+
+    Every worker of ``hub serve --workers N`` runs it, at the same moment: use it for what lives
+    in the process (warming a cache, opening a connection), never to write rows (that is
+    ``seed_defaults``, run once). A plugin whose ``startup`` raises is reported and left out of
+    this worker for its whole life; the hub keeps serving.
+    Async: may be. Combined: every implementation runs, in load order.
     """
 
 
 @hookspec
 def shutdown(hub: Any) -> None:
-    """Run once when the app stops. Async: may be. Combined: every implementation runs."""
+    """Run once when each worker stops.
+
+    Async: may be. Combined: every implementation runs, in call order (the reverse of load order
+    for plugins: a plugin stops before the plugins it requires).
+    """
 
 
 @hookspec
@@ -101,7 +137,7 @@ def actor_from_request(hub: Any, request: Any) -> Any:
 
     When: once per request, before permission checks. Returns: a :class:`hub.Actor`, or ``None``
     to let the next implementation decide. The core's own implementation (trylast) reads the
-    server-side session. Async: may be. Combined: the first non-``None`` result wins.
+    server-side session. Async: may be. Combined: the first non-``None`` result in call order wins.
     """
 
 
@@ -132,7 +168,7 @@ def home_panels(hub: Any, request: Any, actor: Any) -> Any:
 
     Returns: a list of :class:`hub.Panel` whose body is ``Markup`` from ``hub.render_fragment``,
     or plain text (escaped). Return nothing when the panel would be empty for this actor.
-    Async: may be. Combined: flattened and sorted by ``order``.
+    Async: may be. Combined: flattened and sorted by ``order`` then title.
     """
 
 
@@ -159,7 +195,8 @@ def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Any:
     notice), ``footer``, and ``account`` (the signed-in member's links in the header: return
     ``<li>`` items; the core's notification bell lives here).
     Returns: plain ``str`` (escaped) or ``Markup`` (trusted), or ``None``.
-    Async: may be. Combined: concatenated in call order.
+    Async: may be. Combined: concatenated in call order (entry-point plugins, then built-ins, then
+    the core's own, such as the bell; ``tryfirst``/``trylast`` move yours).
     """
 
 
@@ -167,8 +204,9 @@ def page_slot(hub: Any, slot: str, request: Any, actor: Any) -> Any:
 def extra_template_vars(hub: Any, request: Any, template: str) -> Any:
     """Add variables to every page render.
 
-    Returns: a dict merged into the template context (the core's own keys win).
-    Async: may be. Combined: dicts merged in call order.
+    Returns: a dict merged into the template context. Prefix keys with your slug.
+    Async: may be. Combined: dicts merged in call order, so on a clash the implementation called
+    last wins; the core's own keys (``actor``, ``hub``, ``lang``…) always win.
     """
 
 
@@ -177,8 +215,8 @@ def on_event(hub: Any, event: Any) -> None:
     """React to an :class:`hub.Event` (``<slug>.<what>``) after the write that caused it committed.
 
     Used for notifications, audit trails, search indexing. Must not assume it runs in the request
-    that caused the event. Async: may be. Combined: every implementation runs; one raising does
-    not stop the others.
+    that caused the event. Async: may be. Combined: every implementation runs, in call order; one
+    raising does not stop the others.
     """
 
 
@@ -187,7 +225,7 @@ def member_data_export(hub: Any, member_id: int) -> Any:
     """Return everything this plugin holds about a member, for "download my data".
 
     Returns: a JSON-serialisable dict (``{"notices": [...], ...}``) or ``None``. The core files it
-    under the plugin's slug. Async: may be. Combined: one entry per plugin.
+    under the plugin's slug. Async: may be. Combined: one entry per plugin, keyed by slug.
     """
 
 
@@ -197,7 +235,9 @@ def member_data_erase(hub: Any, member_id: int) -> None:
 
     Delete what is only theirs; keep what others replied to, re-attributed to "former member".
     After every implementation has run, no row may still identify the member.
-    Async: may be. Combined: every implementation runs before the member row is deleted.
+    Async: may be. Combined: every implementation runs before the member row is deleted, in call
+    order: a plugin erases before the plugins it requires, so its rows that point into theirs
+    are gone first.
     """
 
 
@@ -207,7 +247,8 @@ def search(hub: Any, query: str, actor: Any, limit: int) -> Any:
 
     Returns: a list of at most ``limit`` :class:`hub.SearchHit` the ``actor`` may see (never
     members-only content for anonymous visitors). Async: may be. Combined: grouped by
-    ``SearchHit.group`` on the results page.
+    ``SearchHit.group`` on the results page, groups in call order, each group's hits in the
+    order they were returned.
     """
 
 
@@ -217,7 +258,8 @@ def demo_data(hub: Any, scale: str, progress: Any) -> None:
 
     ``scale`` is ``"small"`` or ``"large"``; ``progress(advance, total=None, label=None)`` updates
     the progress bar. Runs after the core created demo members; read them from the members table.
-    Async: may be. Combined: every implementation runs, in load order.
+    Async: may be. Combined: every implementation runs, in load order (a plugin's demo data may
+    refer to the demo data of the plugins it requires).
     """
 
 
@@ -226,8 +268,10 @@ def notification_types(hub: Any) -> Any:
     """Declare the notifications a plugin sends, as :class:`hub.NotificationType` values.
 
     ``key`` is ``<slug>.<what>``; ``default_delivery`` is ``off``, ``hub``, ``email`` or ``digest``
-    and applies until a member chooses otherwise. Send with ``await hub.notify(member_id, key, …)``.
-    Async: no. Combined: all results, flattened; a duplicate key is reported and ignored.
+    and applies until a member chooses otherwise. Pass ``label`` and ``description`` as
+    ``lazy_gettext("…")``. Send with ``await hub.notify(member_id, key, …)``.
+    Async: no. Combined: all results, flattened, in call order; a key declared again is reported
+    and ignored (the first one called keeps it).
     """
 
 
@@ -237,8 +281,10 @@ def register_jobs(hub: Any) -> Any:
 
     The core runs each job at most once per period across every worker and machine (a database
     lock), catches up after downtime, and retries failures; ``hub jobs run [NAME]`` runs them from
-    cron instead. A job must be idempotent: never send the same notification twice.
-    Async: no. Combined: all results, flattened.
+    cron instead. A job must be idempotent: never send the same notification twice. Pass the
+    ``description`` as ``lazy_gettext("…")``: organisers see it on the plugins page.
+    Async: no. Combined: all results, flattened, in call order; a name declared again is reported
+    and ignored.
     """
 
 
@@ -263,7 +309,7 @@ def moderation_object(hub: Any, kind: str, object_id: int, viewer: Any) -> Any:
     ``viewer`` is the :class:`hub.Actor` asking: return ``None`` if they may not see the object
     (organisers may see everything), so the report form never leaks private content.
     Returns: a :class:`hub.ReportedObject`, or ``None``.
-    Async: may be. Combined: the first non-``None`` result wins.
+    Async: may be. Combined: the first non-``None`` result in call order wins.
     """
 
 
@@ -274,7 +320,7 @@ def moderate(hub: Any, kind: str, object_id: int, action: str, actor: Any, reaso
     Hidden content disappears for everyone but organisers (and its author, marked as hidden), and
     keeps its data. Returns ``True`` when handled, ``None`` for kinds that are not yours.
     The core records the action in the moderation log. Async: may be.
-    Combined: the first non-``None`` result wins.
+    Combined: the first non-``None`` result in call order wins.
     """
 
 
@@ -283,7 +329,8 @@ def notification_delivery(hub: Any, member_id: int, type: str) -> Any:
     """A member's chosen delivery (``off``/``hub``/``email``/``digest``) for a notification type.
 
     Implemented by the core's notification preferences; return ``None`` for "no choice made", and
-    the type's default applies. Async: may be. Combined: the first non-``None`` result wins.
+    the type's default applies. Async: may be. Combined: the first non-``None`` result in call
+    order wins (the core's own implementation is called last).
     """
 
 

@@ -35,6 +35,22 @@ async def test_startup_runs_before_requests_and_shutdown_after(app, hub_settings
     assert log(hub)[-1] == ("shutdown",)
 
 
+async def test_seed_defaults_runs_after_migrations_in_the_default_language_before_startup(app, hub_settings) -> None:
+    from dataclasses import replace
+
+    from hub.core.app import create_app
+
+    spanish = create_app(replace(hub_settings, default_language="es"), plugins=[probe])
+    async with running(spanish):
+        entries = [entry[0] for entry in log(spanish.state.hub)]
+        assert entries.index("seed_defaults") < entries.index("startup")
+        assert ("seed_defaults", "es") in log(spanish.state.hub)
+    workers_only = create_app(hub_settings, plugins=[probe], migrate=False)
+    async with running(workers_only):  # `hub serve` workers: migrated and seeded already
+        assert ("startup",) in log(workers_only.state.hub)
+        assert not [entry for entry in log(workers_only.state.hub) if entry[0] == "seed_defaults"]
+
+
 async def test_prepare_jinja_env_extra_template_vars_and_page_slots(client: HubClient) -> None:
     page = await client.get("/probe/page")
     assert page.status_code == 200

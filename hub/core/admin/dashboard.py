@@ -114,7 +114,7 @@ class DashboardController(Controller):
         open_reports = await Report.count().where(Report.status == "open").run()
         pending = await Member.count().where(Member.status == "pending").run()
         stats = []
-        for slug, result in await hooks.gather_hook_by_plugin(hub.registry, "admin_stats", hub=hub):
+        for slug, result in await hooks.gather_hook_by_plugin(hub.registry, "admin_stats", load_order=True, hub=hub):
             plugin = hub.registry.loaded.get(slug)
             items = [(str(label), number) for label, number in result if isinstance(number, int | float)]
             if items:

@@ -13,9 +13,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from hub.core.db import run_migrations
 from hub.core.i18n import gettext as _
 from hub.core.plugins import PluginFailure
+from hub.core.upgrade import migrate_and_seed
 from hub.core.web.util import redirect
 
 __all__ = ["PluginsController"]
@@ -84,8 +84,8 @@ class PluginsController(Controller):
             raise NotFoundException()
         name = str(plugin.info.name)
         if enabled:
-            # A plugin may have gained migrations while it was off: apply them before its pages return.
-            await run_migrations(hub.engine, hub.db_apps)
+            # A plugin may have gained migrations or defaults while it was off: add them before its pages return.
+            await migrate_and_seed(hub)
         await hub.set_plugin_enabled(slug, enabled)
         await hub.emit("core.plugin_enabled" if enabled else "core.plugin_disabled", actor.id, plugin=slug)
         if enabled:

@@ -7,10 +7,11 @@ the same in Python code and in Jinja templates, request by request.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -120,6 +121,20 @@ class Catalogues:
     def activate(self, language: str) -> contextvars.Token[NullTranslations | None]:
         _active_locale.set(language if language in self.by_locale else self.default)
         return _active.set(self.by_locale.get(language) or self.by_locale.get(self.default))
+
+    @contextlib.contextmanager
+    def using(self, language: str | None) -> Iterator[str]:
+        """Translate everything inside the block into ``language`` (the default when it is unknown
+        or unset): an email in its recipient's language, seeded names in the hub's. Yields the
+        language chosen; the one active before comes back afterwards."""
+        chosen = language if language in self.by_locale else self.default
+        locale_token = _active_locale.set(chosen)
+        translations_token = _active.set(self.by_locale.get(chosen) or self.by_locale.get(self.default))
+        try:
+            yield chosen
+        finally:
+            _active.reset(translations_token)
+            _active_locale.reset(locale_token)
 
     def language_name(self, language: str) -> str:
         return _autonym(language)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hub.core.i18n import current_locale
 from hub.core.i18n import gettext as _
 from hub.core.notifications.signing import DIGEST, unsubscribe_token
 from hub.core.types import NotificationType
@@ -20,16 +19,9 @@ __all__ = ["DigestGroup", "in_language", "send_digest_mail", "send_immediate_mai
 EXCERPT = 200
 
 
-@contextlib.contextmanager
-def in_language(hub: Hub, language: str | None) -> Iterator[str]:
+def in_language(hub: Hub, language: str | None) -> contextlib.AbstractContextManager[str]:
     """Translate everything inside the block into ``language`` (the hub default when unset)."""
-    previous = current_locale()
-    chosen = language if language in hub.catalogues.by_locale else hub.catalogues.default
-    hub.catalogues.activate(chosen)
-    try:
-        yield chosen
-    finally:
-        hub.catalogues.activate(previous)
+    return hub.catalogues.using(language)
 
 
 def unsubscribe_url(hub: Hub, member_id: int, type_key: str) -> str:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub import Member
-from hub.plugins.noticeboard.service import seed_categories
 from hub.plugins.noticeboard.tables import Category, Post, Reply
 
 __all__ = ["SCALES", "create_demo_notices"]
@@ -177,8 +176,6 @@ async def _index_text(hub: Any) -> None:
 async def create_demo_notices(hub: Any, total: int, progress: Callable[..., None], seed: int = 11) -> int:
     """Insert ``total`` notices (and replies on about one in ten); returns how many notices."""
     rng = random.Random(seed)
-    async with hub.write():
-        await seed_categories()  # the CLI opens the hub without running startup hooks
     categories = {row["slug"]: row["id"] for row in await Category.select(Category.slug, Category.id).run()}
     authors = [row["id"] for row in await Member.select(Member.id).where(Member.status == "active").limit(5000).run()]
     if not authors or not categories:

@@ -84,7 +84,7 @@ def register_routes(hub: Any) -> list[Any]:
 
 
 @hookimpl
-async def startup(hub: Any) -> None:
+async def seed_defaults(hub: Any) -> None:
     async with hub.write():
         await seed_categories()
 

@@ -138,17 +138,20 @@ async def fetch_post(post_id: int) -> dict[str, Any] | None:
     return row
 
 
-async def seed_categories() -> int:
-    """Add the default categories that are missing (idempotent: runs at every start)."""
-    existing = {row["slug"] for row in await Category.select(Category.slug).run()}
-    missing = [
-        Category(slug=slug, name=str(name), default_expiry_days=days, position=index)
-        for index, (slug, name, days) in enumerate(DEFAULT_CATEGORIES)
-        if slug not in existing
-    ]
-    if missing:
-        await Category.insert(*missing).run()
-    return len(missing)
+async def seed_categories() -> None:
+    """Add the default categories that are missing, named in the active language (the hub's default
+    when ``hub migrate`` seeds). Idempotent and race-free: a slug that exists, renamed or not, is
+    left alone by the database itself (``ON CONFLICT DO NOTHING``), so two starts never collide."""
+    await (
+        Category.insert(
+            *[
+                Category(slug=slug, name=str(name), default_expiry_days=days, position=index)
+                for index, (slug, name, days) in enumerate(DEFAULT_CATEGORIES)
+            ]
+        )
+        .on_conflict(target=Category.slug, action="DO NOTHING")
+        .run()
+    )
 
 
 def expiry_for(days: int, start: datetime) -> datetime | None:

@@ -9,7 +9,7 @@ from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Category
 
-__all__ = ["DEFAULTS", "category_label", "ensure_default_categories", "list_categories"]
+__all__ = ["DEFAULTS", "category_label", "list_categories", "seed_categories"]
 
 DEFAULTS: list[tuple[str, Any, bool]] = [
     ("help-at-home", _l("Help at home"), False),
@@ -34,16 +34,21 @@ def category_label(row: dict[str, Any]) -> str:
     return str(label) if label is not None else str(row.get("slug", _("Other")))
 
 
-async def ensure_default_categories() -> None:
-    """Seed the built-in categories once (a hub that already has categories keeps its own)."""
-    if await Category.exists().run():
-        return
-    await Category.insert(
-        *[
-            Category(slug=slug, name=None, needs_vetted=vetted, position=index * 10)
-            for index, (slug, _label, vetted) in enumerate(DEFAULTS)
-        ]
-    ).run()
+async def seed_categories() -> None:
+    """Add the built-in categories that are missing. Their ``name`` stays empty, so each reader
+    sees the default name in their own language until an organiser renames one. Idempotent and
+    race-free: the database skips a slug that exists (``ON CONFLICT DO NOTHING``), so organisers'
+    changes (renamed, archived, marked as needing vetting) are never undone."""
+    await (
+        Category.insert(
+            *[
+                Category(slug=slug, name=None, needs_vetted=vetted, position=index * 10)
+                for index, (slug, _label, vetted) in enumerate(DEFAULTS)
+            ]
+        )
+        .on_conflict(target=Category.slug, action="DO NOTHING")
+        .run()
+    )
 
 
 def _categories_query(include_archived: bool) -> Any:

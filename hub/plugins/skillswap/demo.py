@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hub import Member
-from hub.plugins.skillswap.categories import ensure_default_categories, list_categories
+from hub.plugins.skillswap.categories import list_categories
 from hub.plugins.skillswap.listings import normalise_tags
 from hub.plugins.skillswap.tables import Exchange, Listing
 
@@ -62,7 +62,6 @@ SCALES = {"small": 80, "large": 5000}
 
 
 async def create_demo_content(hub: Any, scale: str, progress: Callable[..., None], seed: int = 11) -> int:
-    await ensure_default_categories()
     rng = random.Random(seed)
     members = [r["id"] for r in await Member.select(Member.id).where(Member.status == "active").limit(5000).run()]
     if len(members) < 2:

@@ -27,7 +27,7 @@ from hub import (
 from hub import gettext as _
 from hub import lazy_gettext as _l
 from hub.plugins.skillswap import ledger
-from hub.plugins.skillswap.categories import ensure_default_categories
+from hub.plugins.skillswap.categories import seed_categories
 from hub.plugins.skillswap.listings import contains_ci, utcnow
 from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import ALL_TABLES, Exchange, Listing, ThankYou
@@ -90,8 +90,9 @@ def prepare_jinja_env(hub: Any, env: Any) -> None:
 
 
 @hookimpl
-async def startup(hub: Any) -> None:
-    await ensure_default_categories()
+async def seed_defaults(hub: Any) -> None:
+    async with hub.write():
+        await seed_categories()
 
 
 @hookimpl

@@ -60,6 +60,13 @@ def register_commands(cli: Any) -> None:
 
 
 @hookimpl
+async def seed_defaults(hub: Any) -> None:
+    from hub import current_locale
+
+    record(hub, "seed_defaults", current_locale())
+
+
+@hookimpl
 async def startup(hub: Any) -> None:
     record(hub, "startup")
 

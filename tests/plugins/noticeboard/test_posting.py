@@ -38,14 +38,16 @@ async def _age(member_id: int, days: int = 30) -> None:
     await Member.update({Member.created_at: now() - timedelta(days=days)}).where(Member.id == member_id).run()
 
 
-async def test_categories_are_seeded_once(hub) -> None:
-    from hub.plugins.noticeboard.service import seed_categories
+async def test_categories_are_seeded_once_and_organisers_changes_kept(hub) -> None:
+    from hub.core.upgrade import seed_defaults
 
     slugs = {row["slug"] for row in await Category.select(Category.slug).run()}
     assert slugs == {"notices", "wanted", "free", "lost-found", "local-news", "urgent"}
-    async with hub.write():
-        assert await seed_categories() == 0
+    await Category.update({Category.name: "Swaps and wants"}).where(Category.slug == "wanted").run()
+    assert await seed_defaults(hub) == []  # as every later `hub migrate` does
     assert await Category.count().run() == 6
+    renamed = await Category.select(Category.name).where(Category.slug == "wanted").first().run()
+    assert renamed == {"name": "Swaps and wants"}
 
 
 async def test_post_a_notice(client, member) -> None:

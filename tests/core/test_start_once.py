@@ -1,8 +1,10 @@
-"""Four `hub serve` workers on a fresh database: every worker serves every plugin.
+"""Start-up work runs once, before workers: four `hub serve` workers on a fresh database all serve
+every plugin.
 
-Start-up work that writes (seeding default categories and the like) runs once, in `hub migrate`
-before the workers fork, so no worker can lose a race against another and switch a plugin off
-for its whole life. Runs a real `hub serve --workers 4` on SQLite and on PostgreSQL.
+Writing at start-up (seeding default categories and the like) happens once, in `hub migrate`,
+which `hub serve` runs before it forks; each insert is idempotent (ON CONFLICT DO NOTHING). No
+worker can lose a check-then-insert race against another and switch a plugin off for its whole
+life. The four-worker test runs a real `hub serve --workers 4` on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -35,6 +38,11 @@ public_listing = true
 [plugins.skillswap]
 public_listings = true
 """
+
+
+@pytest.fixture
+def enabled_plugins() -> tuple[str, ...] | None:
+    return ("noticeboard", "skillswap")
 
 
 def _free_port() -> int:
@@ -128,3 +136,47 @@ def test_four_workers_on_a_fresh_database_all_serve_every_plugin(tmp_path: Path,
         assert codes == [200] * ROUNDS, f"{path}: {sorted(set(codes))} ({codes.count(404)} × 404)"
     assert "failed at" not in output, output
     assert output.count("Application startup complete") == WORKERS
+
+
+def test_hub_migrate_seeds_the_defaults_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeding is `hub migrate`'s job (and so done before `hub serve` forks), not each worker's."""
+    from click.testing import CliRunner
+
+    from hub.core.cli import main
+
+    monkeypatch.setenv("HUB_DIR", str(tmp_path))
+    monkeypatch.setenv("HUB_PLUGINS", "noticeboard,skillswap")
+    first = CliRunner().invoke(main, ["migrate"])
+    assert first.exit_code == 0, first.output
+    database = tmp_path / "data" / "hub.sqlite3"
+
+    def categories() -> dict[str, list[str]]:
+        with contextlib.closing(sqlite3.connect(database)) as connection:
+            return {
+                table: [row[0] for row in connection.execute(f"SELECT slug FROM {table}_category ORDER BY slug")]
+                for table in ("noticeboard", "skillswap")
+            }
+
+    seeded = categories()
+    assert "lost-found" in seeded["noticeboard"] and "garden" in seeded["skillswap"]
+    again = CliRunner().invoke(main, ["migrate"])
+    assert again.exit_code == 0 and "up to date" in again.output
+    assert categories() == seeded
+
+
+@pytest.mark.all_databases
+async def test_seeding_from_several_processes_at_once_adds_each_default_once(app, client, hub, database_url) -> None:
+    """Two machines starting together both run `hub migrate`: the database settles every clash."""
+    from hub.core.upgrade import seed_defaults
+    from hub.plugins.noticeboard.tables import Category as BoardCategory
+    from hub.plugins.skillswap.tables import Category as SwapCategory
+
+    await BoardCategory.delete(force=True).run()
+    await SwapCategory.delete(force=True).run()
+    # Open the pool's connections first (PostgreSQL), so the four runs really overlap.
+    await asyncio.gather(*(BoardCategory.count().run() for _ in range(8)))
+    outcomes = await asyncio.gather(*(seed_defaults(hub) for _ in range(4)))
+    assert outcomes == [[], [], [], []]
+    assert await BoardCategory.count().run() == 6
+    assert await SwapCategory.count().run() == 10
+    assert not [f for f in hub.registry.failures if f.stage == "hook:seed_defaults"]
