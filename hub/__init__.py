@@ -14,7 +14,7 @@ from hub.core.auth.permissions import PUBLIC, SIGNED_IN
 from hub.core.deprecation import deprecated
 from hub.core.hooks import call_first, gather_hook
 from hub.core.hookspecs import hookimpl, hookspec
-from hub.core.i18n import current_locale, gettext, lazy_gettext, ngettext
+from hub.core.i18n import Text, current_locale, gettext, lazy_gettext, lazy_text, ngettext
 from hub.core.markdown import count_links, render_markdown
 from hub.core.members.service import EmailTaken, create_member, set_password
 from hub.core.members.tables import Member
@@ -64,6 +64,7 @@ __all__ = [
     "ReportedObject",
     "SearchHit",
     "TaskType",
+    "Text",
     "cached_macro",
     "call_first",
     "clean_text",
@@ -78,6 +79,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "lazy_gettext",
+    "lazy_text",
     "ngettext",
     "password_problem",
     "record_action",

@@ -7,6 +7,7 @@ write transactions.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -27,7 +28,8 @@ from hub.core.auth.ratelimit import RateLimiter
 from hub.core.auth.sessions import SessionState, SessionStore
 from hub.core.auth.tables import SiteSetting
 from hub.core.db import HubEngine, write_transaction
-from hub.core.i18n import Catalogues, current_locale, text_direction
+from hub.core.i18n import Catalogues, Text, current_locale, text_direction
+from hub.core.languages import recipient_language
 from hub.core.mail import MailService, OutgoingMail
 from hub.core.plugins import PluginRegistry
 from hub.core.settings import Settings
@@ -209,10 +211,26 @@ class Hub:
     def absolute_url(self, path: str) -> str:
         return f"{self.base_url}{path}" if path.startswith("/") else path
 
+    def in_language(self, language: str | None = None) -> contextlib.AbstractContextManager[str]:
+        """``with hub.in_language(member_language):`` text made inside the block (``gettext``,
+        ``str(lazy_gettext(...))``, templates) is in that language if the hub offers it, else in
+        the hub's default language: for mail and anything written for someone else than the
+        person asking."""
+        return self.catalogues.using(recipient_language(self, language))
+
     async def notify(
-        self, member_id: int, type_key: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
+        self,
+        member_id: int,
+        type_key: str,
+        title: Text,
+        body: Text = "",
+        url: str = "",
+        dedupe_key: str | None = None,
     ) -> int | None:
-        """Notify a member (stored, then delivered as they chose). ``type_key`` must be declared."""
+        """Notify a member (stored, then delivered as they chose). ``type_key`` must be declared.
+
+        Pass ``title`` and ``body`` as ``lazy_gettext("…", name=…)`` (or ``lazy_text``): they are
+        written in the member's language, whoever's request or job sends them."""
         from hub.core.notifications.service import notify
 
         return await notify(self, member_id, type_key, title, body, url, dedupe_key)

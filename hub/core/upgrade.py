@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from hub.core import hooks
 from hub.core.db import run_migrations
+from hub.core.languages import default_language
 from hub.core.plugins import PluginFailure
 
 if TYPE_CHECKING:
     from hub.core.facade import Hub
 
-__all__ = ["Upgrade", "default_language", "migrate_and_seed", "seed_defaults"]
+__all__ = ["Upgrade", "migrate_and_seed", "seed_defaults"]
 
 log = logging.getLogger("hub.db")
 
@@ -32,11 +33,6 @@ class Upgrade:
 
     applied: list[tuple[str, str]] = field(default_factory=list)
     seed_failures: list[PluginFailure] = field(default_factory=list)
-
-
-def default_language(hub: Hub) -> str:
-    """The hub's default language as organisers set it (the site setting, else hub.toml)."""
-    return str(hub.site("default_language") or hub.settings.default_language)
 
 
 async def seed_defaults(hub: Hub) -> list[PluginFailure]:

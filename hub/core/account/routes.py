@@ -165,9 +165,9 @@ class AccountController(Controller):
             await update_member(member["id"], password_hash=new_hash)
             await send_account_mail(
                 hub,
-                request,
                 "password_changed",
                 member["email"],
+                language=member["language"],
                 display_name=member["display_name"],
                 reset=absolute_url(request, "/account/reset"),
             )
@@ -208,28 +208,28 @@ class AccountController(Controller):
                 response.headers["Retry-After"] = str(retry_after)
             return response
         new_email = result.values["email"]
-        taken = await get_member_by_email(new_email) is not None
+        owner = await get_member_by_email(new_email)
         async with hub.write():  # the token and both emails commit together
-            if taken:
+            if owner is not None:
                 # Say the same as for a free address; tell that address's owner instead.
-                await send_account_mail(hub, request, "email_change_taken", new_email)
+                await send_account_mail(hub, "email_change_taken", new_email, language=owner["language"])
             else:
                 token = await tokens.issue_token(
                     tokens.EMAIL_CHANGE, member_id=member["id"], email=new_email, data={"email": new_email}
                 )
                 await send_account_mail(
                     hub,
-                    request,
                     "email_change_new",
                     new_email,
+                    language=member["language"],
                     display_name=member["display_name"],
                     link=absolute_url(request, f"/account/email/{token}"),
                 )
             await send_account_mail(
                 hub,
-                request,
                 "email_change_old",
                 member["email"],
+                language=member["language"],
                 display_name=member["display_name"],
                 new_email=new_email,
                 reset=absolute_url(request, "/account/reset"),

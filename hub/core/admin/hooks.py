@@ -12,6 +12,7 @@ from hub.core.admin.audit import AUDITED_EVENTS, one_line, prune_audit, record_a
 from hub.core.admin.public import logo_url, theme_url
 from hub.core.hookspecs import hookimpl
 from hub.core.i18n import gettext as _
+from hub.core.i18n import lazy_gettext as _l
 from hub.core.members.tables import Member
 from hub.core.moderation.service import record_action
 from hub.core.types import Event, Job
@@ -80,6 +81,6 @@ def register_jobs(hub: Any) -> list[Job]:
             "core.audit_prune",
             every=timedelta(days=1),
             run=prune_audit,
-            description="Delete security-log entries older than a year.",
+            description=_l("Delete security-log entries older than a year."),
         )
     ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hub.core import hooks
 from hub.core.i18n import gettext as _
 from hub.core.i18n import lazy_gettext as _l
+from hub.core.languages import recipient_language
 from hub.core.members.tables import Member
 from hub.core.moderation.service import record_action
 from hub.core.moderation.tables import Report
@@ -199,9 +200,20 @@ async def carry_out(
 
 async def _send_warning(hub: Hub, author_id: int, target: ReportedObject, reason: str) -> None:
     """Email the author the organisers' reason, as the hub: never who reported them."""
-    row = await Member.select(Member.email, Member.display_name).where(Member.id == author_id).first().run()
+    row = (
+        await Member.select(Member.email, Member.display_name, Member.language)
+        .where(Member.id == author_id)
+        .first()
+        .run()
+    )
     if row is None:
         return
+    with hub.catalogues.using(recipient_language(hub, row["language"])):  # the author's language
+        subject, text = _warning(hub, row, target, reason)
+    await hub.send_mail(row["email"], subject, text, member_id=author_id, category="moderation")
+
+
+def _warning(hub: Hub, row: dict[str, Any], target: ReportedObject, reason: str) -> tuple[str, str]:
     site = hub.site("hub_name")
     lines = [
         _("Hello %(name)s,", name=row["display_name"]),
@@ -217,10 +229,4 @@ async def _send_warning(hub: Hub, author_id: int, target: ReportedObject, reason
     contact = hub.site("contact_email")
     if contact:
         lines.append(_("If you want to talk about this, write to %(email)s.", email=contact))
-    await hub.send_mail(
-        row["email"],
-        _("A message from the organisers of %(hub)s", hub=site),
-        "\n".join(lines),
-        member_id=author_id,
-        category="moderation",
-    )
+    return _("A message from the organisers of %(hub)s", hub=site), "\n".join(lines)

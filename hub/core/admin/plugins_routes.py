@@ -7,14 +7,20 @@ data; switching on again brings everything back, applying any migrations still p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from babel.dates import format_timedelta
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from hub.core import hooks
+from hub.core.i18n import current_locale
 from hub.core.i18n import gettext as _
+from hub.core.members.admin import role_labels
 from hub.core.plugins import PluginFailure
+from hub.core.types import Job, Permission
 from hub.core.upgrade import migrate_and_seed
 from hub.core.web.util import redirect
 
@@ -31,10 +37,26 @@ class PluginRow:
     state: str
     """``active``, ``disabled``, ``failed`` (left out after an error) or ``not-loaded``."""
     failures: list[PluginFailure] = field(default_factory=list)
+    permissions: list[Permission] = field(default_factory=list)
+    """What the plugin lets people do (descriptions rendered in the reader's language)."""
+    jobs: list[Job] = field(default_factory=list)
+    """What it does by itself, periodically."""
 
 
-def plugin_rows(hub: Any) -> list[PluginRow]:
+async def plugin_jobs(hub: Any) -> dict[str, list[Job]]:
+    """Each loaded plugin's periodic jobs, switched off or not."""
+    found: dict[str, list[Job]] = {}
+    for slug, result in await hooks.gather_hook_by_plugin(
+        hub.registry, "register_jobs", include_disabled=True, hub=hub
+    ):
+        declared = result if isinstance(result, list | tuple) else [result]
+        found[slug] = [job for job in declared if isinstance(job, Job)]
+    return found
+
+
+def plugin_rows(hub: Any, jobs: dict[str, list[Job]] | None = None) -> list[PluginRow]:
     registry = hub.registry
+    jobs = jobs or {}
     failures: dict[str, list[PluginFailure]] = {}
     for failure in registry.failures:
         failures.setdefault(failure.name, []).append(failure)
@@ -52,11 +74,17 @@ def plugin_rows(hub: Any) -> list[PluginRow]:
             state = "failed" if slug in failures else "not-loaded"
             name, description, version = slug, "", installed.version
         rows.append(PluginRow(slug, name, description, version or installed.version, installed.source, state,
-                              failures.pop(slug, [])))  # fmt: skip
+                              failures.pop(slug, []), hub.permissions.declared_by(slug) if loaded else [],
+                              jobs.get(slug, [])))  # fmt: skip
     for name, items in sorted(failures.items()):
         if name not in registry.core_plugins:
             rows.append(PluginRow(name, name, "", "", "", "failed", items))
     return rows
+
+
+def _every(period: timedelta) -> str:
+    """ "every 1 hour", "every 15 minutes", in the reader's language."""
+    return _("every %(period)s", period=format_timedelta(period, locale=current_locale()))
 
 
 class PluginsController(Controller):
@@ -66,7 +94,11 @@ class PluginsController(Controller):
     async def plugins(self, request: Request[Any, Any, Any]) -> Response[str]:
         hub = request.app.state.hub
         await hub.refresh_state(force=True)
-        return await hub.render(request, "admin/plugins.html", {"plugins": plugin_rows(hub)})
+        rows = plugin_rows(hub, await plugin_jobs(hub))
+        role_names = {"anonymous": _("Visitor"), **role_labels()}
+        return await hub.render(
+            request, "admin/plugins.html", {"plugins": rows, "every": _every, "role_names": role_names}
+        )
 
     @post("/{slug:str}/enable", name="core:admin-plugin-enable", opt={"permission": "core.admin"})
     async def enable(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[str]:

@@ -29,10 +29,10 @@ PUBLIC = "public"
 SIGNED_IN = "signed-in"
 
 CORE_PERMISSIONS = [
-    Permission("core.view", str(_l("See the hub's pages")), roles=("anonymous", "member", "moderator", "admin")),
-    Permission("core.search", str(_l("Search the hub")), roles=("anonymous", "member", "moderator", "admin")),
-    Permission("core.moderate", str(_l("Handle reports and members")), roles=("moderator", "admin")),
-    Permission("core.admin", str(_l("Change the hub's settings and plugins")), roles=("admin",)),
+    Permission("core.view", _l("See the hub's pages"), roles=("anonymous", "member", "moderator", "admin")),
+    Permission("core.search", _l("Search the hub"), roles=("anonymous", "member", "moderator", "admin")),
+    Permission("core.moderate", _l("Handle reports and members"), roles=("moderator", "admin")),
+    Permission("core.admin", _l("Change the hub's settings and plugins"), roles=("admin",)),
 ]
 
 
@@ -43,6 +43,7 @@ class LoginRequired(NotAuthorizedException):
 class PermissionRegistry:
     def __init__(self) -> None:
         self._by_name: dict[str, Permission] = {}
+        self._source: dict[str, str] = {}
 
     def add(self, permissions: Iterable[Permission], source: str) -> None:
         for permission in permissions:
@@ -51,6 +52,11 @@ class PermissionRegistry:
             if permission.name in self._by_name:
                 raise ValueError(f"{source} declares permission {permission.name!r} twice or over another plugin's")
             self._by_name[permission.name] = permission
+            self._source[permission.name] = source
+
+    def declared_by(self, source: str) -> list[Permission]:
+        """The permissions one plugin declared, by name."""
+        return sorted((p for n, p in self._by_name.items() if self._source[n] == source), key=lambda p: p.name)
 
     def get(self, name: str) -> Permission | None:
         return self._by_name.get(name)

@@ -97,20 +97,21 @@ async def send_verification(
         )
         await send_account_mail(
             hub,
-            request,
             "verify",
             member["email"],
+            language=member.get("language"),
             display_name=member["display_name"],
             link=absolute_url(request, f"/account/verify/{token}"),
         )
 
 
 async def _tell_existing_owner(hub: Hub, request: Request[Any, Any, Any], email: str) -> None:
+    owner = await get_member_by_email(email)
     await send_account_mail(
         hub,
-        request,
         "already_registered",
         email,
+        language=owner["language"] if owner else None,
         login=absolute_url(request, "/account/login"),
         reset=absolute_url(request, "/account/reset"),
     )
@@ -138,16 +139,16 @@ async def finish_verification(
         await update_member(member_id, **values)
         if waiting:
             organisers = (
-                await Member.select(Member.email)
+                await Member.select(Member.email, Member.language)
                 .where(Member.role.is_in(["moderator", "admin"]) & (Member.status == "active"))
                 .run()
             )
             for organiser in organisers:
                 await send_account_mail(
                     hub,
-                    request,
                     "member_waiting",
                     organiser["email"],
+                    language=organiser["language"],
                     display_name=member["display_name"],
                     email=member["email"],
                     link=absolute_url(request, f"/admin/members/{member_id}"),

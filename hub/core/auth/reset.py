@@ -48,22 +48,19 @@ async def send_reset_link(hub: Hub, payload: Mapping[str, Any]) -> None:
     The token and its email commit together, so a retry after a crash never mails a second link
     for one request unless the first was never stored.
     """
-    from hub.core.notifications.emails import in_language
-
     member = await get_member_by_email(str(payload.get("email", "")))
     if member is None or member["status"] == "suspended":
         return
-    with in_language(hub, payload.get("language") or member["language"]):
-        async with hub.write():
-            token = await tokens.issue_token(tokens.RESET, member_id=member["id"], email=member["email"])
-            await send_account_mail(
-                hub,
-                None,
-                "reset",
-                member["email"],
-                display_name=member["display_name"],
-                link=hub.absolute_url(f"/account/reset/{token}"),
-            )
+    async with hub.write():
+        token = await tokens.issue_token(tokens.RESET, member_id=member["id"], email=member["email"])
+        await send_account_mail(
+            hub,
+            "reset",
+            member["email"],
+            language=payload.get("language") or member["language"],
+            display_name=member["display_name"],
+            link=hub.absolute_url(f"/account/reset/{token}"),
+        )
 
 
 def reset_task_type() -> TaskType:

@@ -11,7 +11,7 @@ import contextlib
 import contextvars
 import functools
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -29,6 +29,7 @@ __all__ = [
     "current_locale",
     "gettext",
     "lazy_gettext",
+    "lazy_text",
     "negotiate",
     "ngettext",
     "translate",
@@ -77,6 +78,12 @@ def lazy_gettext(message: str, **variables: Any) -> Any:
     it is a ``babel.support.LazyProxy`` that behaves as the translated ``str``.
     """
     return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+def lazy_text(function: Callable[..., str], *args: Any, **kwargs: Any) -> Any:
+    """Text made by ``function(*args, **kwargs)`` each time it is shown, in the language active
+    then: for text built from several translated pieces (a list of lines, a joined summary)."""
+    return LazyProxy(function, *args, enable_cache=False, **kwargs)
 
 
 def current_locale() -> str:

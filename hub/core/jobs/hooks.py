@@ -37,6 +37,6 @@ def register_jobs(hub: Any) -> list[Job]:
             name="core.cleanup",
             every=timedelta(hours=1),
             run=cleanup_expired,
-            description=str(_l("Clear expired sessions, sign-in links, rate-limit counters and old mail and tasks")),
+            description=_l("Clear expired sessions, sign-in links, rate-limit counters and old mail and tasks"),
         )
     ]

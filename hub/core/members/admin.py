@@ -177,9 +177,9 @@ class MembersAdmin(Controller):
             await update_member(member_id, status="active")
             await send_account_mail(
                 hub,
-                request,
                 "approved",
                 member["email"],
+                language=member["language"],
                 display_name=member["display_name"],
                 link=absolute_url(request, "/account/login"),
             )
@@ -202,7 +202,9 @@ class MembersAdmin(Controller):
         except EraseFailed:
             hub.flash(request, _("The account could not be removed just now. Please try again."), "error")
             return redirect(request, f"/admin/members/{member_id}")
-        await send_account_mail(hub, request, "declined", member["email"], display_name=member["display_name"])
+        await send_account_mail(
+            hub, "declined", member["email"], language=member["language"], display_name=member["display_name"]
+        )
         await hub.emit("core.member_declined", actor.id, member_id=member_id, reason=reason)
         hub.flash(request, _("The request from %(name)s is declined and removed.", name=member["display_name"]))
         return redirect(request, "/admin/members?status=pending")
@@ -396,7 +398,8 @@ class InvitationsAdmin(Controller):
             token = await tokens.issue_token(tokens.INVITE, email=email, created_by=actor.id, replace=False)
             link = absolute_url(request, f"/account/invite/{token}")
             if email:
-                await send_account_mail(hub, request, "invite", email, inviter=actor.display_name, link=link)
+                # Not a member yet: the invitation speaks the hub's default language.
+                await send_account_mail(hub, "invite", email, language=None, inviter=actor.display_name, link=link)
         await hub.emit("core.invitation_created", actor.id, email=email)
         return await self._render(request, new_link=link, new_email=email, status_code=201)
 

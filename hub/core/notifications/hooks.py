@@ -30,14 +30,14 @@ def notification_types(hub: Any) -> list[NotificationType]:
     return [
         NotificationType(
             MEMBER_WAITING,
-            _l("New members waiting for approval"),  # type: ignore[arg-type]
-            _l("For organisers: someone asked to join and waits for an organiser to approve them."),  # type: ignore[arg-type]
+            _l("New members waiting for approval"),
+            _l("For organisers: someone asked to join and waits for an organiser to approve them."),
             default_delivery="digest",
         ),
         NotificationType(
             MESSAGE,
-            _l("Messages to me"),  # type: ignore[arg-type]
-            _l("Someone wrote to you through the hub. The message itself always comes by email too."),  # type: ignore[arg-type]
+            _l("Messages to me"),
+            _l("Someone wrote to you through the hub. The message itself always comes by email too."),
             default_delivery="hub",
         ),
     ]
@@ -148,7 +148,7 @@ def register_jobs(hub: Any) -> list[Job]:
             name="core.digest",
             every=timedelta(hours=1),
             run=run_digest,
-            description=str(_l("Email each member their daily or weekly digest when it is due")),
+            description=_l("Email each member their daily or weekly digest when it is due"),
         )
     ]
 

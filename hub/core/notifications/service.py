@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from piccolo.querystring import QueryString
 
 from hub.core import hooks
+from hub.core.i18n import Text
+from hub.core.languages import recipient_language
 from hub.core.members.tables import Member
 from hub.core.notifications.tables import Notification
 from hub.core.prepared import Param, Prepared
@@ -71,13 +73,20 @@ def _is_unique_violation(error: BaseException) -> bool:
 
 
 async def notify(
-    hub: Hub, member_id: int, type_key: str, title: str, body: str = "", url: str = "", dedupe_key: str | None = None
+    hub: Hub,
+    member_id: int,
+    type_key: str,
+    title: Text,
+    body: Text = "",
+    url: str = "",
+    dedupe_key: str | None = None,
 ) -> int | None:
     """Store a notification and queue its email if that is the member's choice; ``None`` if suppressed.
 
     The notification and its email commit in one transaction (a worker delivers the email). With a
     ``dedupe_key`` the same notification is stored (and emailed) at most once, even when two
-    workers send it at the same moment: the unique key decides.
+    workers send it at the same moment: the unique key decides. A lazy ``title`` or ``body``
+    (``lazy_gettext``) is written in the member's language before it is stored.
     """
     types = await declared_types(hub)
     kind = types.get(type_key)
@@ -89,6 +98,10 @@ async def notify(
     if dedupe_key and await Notification.exists().where(Notification.dedupe_key == dedupe_key).run():
         return None
     recipient = await _email_recipient(member_id) if delivery == "email" else None
+    if not isinstance(title, str) or not isinstance(body, str):
+        member = recipient or await Member.select(Member.language).where(Member.id == member_id).first().run()
+        with hub.catalogues.using(recipient_language(hub, member["language"] if member else None)):
+            title, body = str(title), str(body)
     now = datetime.now(UTC)
     try:
         async with hub.write():

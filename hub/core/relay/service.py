@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from hub.core.i18n import gettext as _
+from hub.core.languages import recipient_language
 from hub.core.members.tables import Member
 from hub.core.relay.tables import RelayMessage
 
@@ -44,7 +45,7 @@ async def send_relay_message(
         raise RelayRefused(_("You have sent a lot of messages recently. Please wait a while."), verdict.retry_after)
     people = {
         row["id"]: row
-        for row in await Member.select(Member.id, Member.display_name, Member.email, Member.status)
+        for row in await Member.select(Member.id, Member.display_name, Member.email, Member.status, Member.language)
         .where(Member.id.is_in([sender_id, recipient_id]))
         .run()
     }
@@ -65,22 +66,21 @@ async def send_relay_message(
         ).run()
         message_id = int(rows[0]["id"])
         link = hub.absolute_url(f"/messages/{message_id}")
-        lines = [
-            _("%(name)s sent you a message through %(hub)s:", name=sender["display_name"], hub=hub.site("hub_name")),
-            "",
-            body,
-            "",
-        ]
-        if shares_email:
-            lines.append(_("They shared their email address with you: %(email)s", email=sender["email"]))
-        lines.append(_("Reply through the hub (your address stays private): %(link)s", link=link))
-        lines.append(_("If this message is unwelcome, you can report it on that page."))
+        site = hub.site("hub_name")
+        with hub.catalogues.using(recipient_language(hub, recipient["language"])):  # the recipient's language
+            lines = [
+                _("%(name)s sent you a message through %(hub)s:", name=sender["display_name"], hub=site),
+                "",
+                body,
+                "",
+            ]
+            if shares_email:
+                lines.append(_("They shared their email address with you: %(email)s", email=sender["email"]))
+            lines.append(_("Reply through the hub (your address stays private): %(link)s", link=link))
+            lines.append(_("If this message is unwelcome, you can report it on that page."))
+            mail_subject = _("Message from %(name)s: %(subject)s", name=sender["display_name"], subject=subject)
         await hub.send_mail(
-            recipient["email"],
-            _("Message from %(name)s: %(subject)s", name=sender["display_name"], subject=subject),
-            "\n".join(lines),
-            member_id=recipient_id,
-            category="relay",
+            recipient["email"], mail_subject, "\n".join(lines), member_id=recipient_id, category="relay"
         )
     await hub.limiter.hit(key, RELAY_WINDOW)
     await hub.emit("core.message_relayed", sender_id, message_id=message_id, recipient_id=recipient_id)

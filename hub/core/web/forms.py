@@ -15,6 +15,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from hub.core.i18n import Text
 from hub.core.i18n import gettext as _
 
 __all__ = ["Field", "Form", "FormResult", "clean_text"]
@@ -34,7 +35,8 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    label: str
+    label: Text
+    """Shown to people: ``lazy_gettext("…")`` for a form built at import time."""
     kind: str = "text"
     """``text``, ``textarea``, ``email``, ``password``, ``choice``, ``multichoice``, ``bool``, ``int``."""
     required: bool = True

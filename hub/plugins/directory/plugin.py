@@ -17,8 +17,8 @@ from hub.plugins.directory.visibility import visible_profile
 
 PLUGIN = PluginInfo(
     slug="directory",
-    name="Directory",
-    description="Members who choose to be found, and a safe way to reach them.",
+    name=_l("Directory"),
+    description=_l("Members who choose to be found, and a safe way to reach them."),
     version="1.0.0",
     requires_hub=">=1,<2",
     hookspecs=hookspecs,
@@ -40,10 +40,10 @@ def register_db_apps(hub: Any) -> AppConfig:
 @hookimpl
 def register_permissions(hub: Any) -> list[Permission]:
     return [
-        Permission("directory.view", str(_l("See the member directory"))),
-        Permission("directory.list_self", str(_l("Have a profile in the directory"))),
-        Permission("directory.contact", str(_l("Message people through the directory"))),
-        Permission("directory.manage", str(_l("Manage the directory")), roles=("moderator", "admin")),
+        Permission("directory.view", _l("See the member directory")),
+        Permission("directory.list_self", _l("Have a profile in the directory")),
+        Permission("directory.contact", _l("Message people through the directory")),
+        Permission("directory.manage", _l("Manage the directory"), roles=("moderator", "admin")),
     ]
 
 

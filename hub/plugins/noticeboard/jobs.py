@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.noticeboard.tables import Post
 
 __all__ = ["send_expiry_reminders"]
@@ -50,8 +50,8 @@ async def _remind(hub: Any, rows: list[dict[str, Any]]) -> int:
         notification = await hub.notify(
             row["author"],
             "noticeboard.expiring",
-            _("Your notice “%(title)s” comes down soon", title=row["title"]),
-            body=_(
+            _l("Your notice “%(title)s” comes down soon", title=row["title"]),
+            body=_l(
                 "It expires on %(date)s. Open it and choose “Keep it up” to extend it.",
                 date=row["expires_at"].date().isoformat(),
             ),

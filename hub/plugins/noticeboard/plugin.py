@@ -46,8 +46,8 @@ from hub.plugins.noticeboard.tables import Category, Post, Reply, Visit
 
 PLUGIN = PluginInfo(
     slug="noticeboard",
-    name=str(_l("Noticeboard")),
-    description=str(_l("Notices from members: wanted, free to a good home, lost and found, local news.")),
+    name=_l("Noticeboard"),
+    description=_l("Notices from members: wanted, free to a good home, lost and found, local news."),
     version="1.0.0",
     requires_hub=">=1,<2",
     settings=BoardSettings,
@@ -67,13 +67,11 @@ def register_db_apps(hub: Any) -> AppConfig:
 @hookimpl
 def register_permissions(hub: Any) -> list[Permission]:
     return [
+        Permission("noticeboard.view", _l("Read the noticeboard"), roles=("anonymous", "member", "moderator", "admin")),
+        Permission("noticeboard.post", _l("Post notices")),
+        Permission("noticeboard.reply", _l("Reply to notices")),
         Permission(
-            "noticeboard.view", str(_l("Read the noticeboard")), roles=("anonymous", "member", "moderator", "admin")
-        ),
-        Permission("noticeboard.post", str(_l("Post notices"))),
-        Permission("noticeboard.reply", str(_l("Reply to notices"))),
-        Permission(
-            "noticeboard.manage", str(_l("Pin, hide and move notices; edit categories")), roles=("moderator", "admin")
+            "noticeboard.manage", _l("Pin, hide and move notices; edit categories"), roles=("moderator", "admin")
         ),
     ]
 
@@ -186,14 +184,14 @@ def notification_types(hub: Any) -> list[NotificationType]:
     return [
         NotificationType(
             "noticeboard.reply",
-            _("Replies to my notices"),
-            _("Someone replied to a notice you posted."),
+            _l("Replies to my notices"),
+            _l("Someone replied to a notice you posted."),
             default_delivery="digest",
         ),
         NotificationType(
             "noticeboard.expiring",
-            _("My notices about to expire"),
-            _("A reminder a couple of days before a notice you posted comes down."),
+            _l("My notices about to expire"),
+            _l("A reminder a couple of days before a notice you posted comes down."),
             default_delivery="email",
         ),
     ]
@@ -206,7 +204,7 @@ def register_jobs(hub: Any) -> list[Job]:
             name="noticeboard.expiry_reminders",
             every=timedelta(hours=1),
             run=jobs.send_expiry_reminders,
-            description=str(_l("Remind members before their notices expire.")),
+            description=_l("Remind members before their notices expire."),
         )
     ]
 

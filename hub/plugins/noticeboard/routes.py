@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from hub import Actor, Param, Prepared, RelayRefused, record_action, redirect, render_markdown
 from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.noticeboard import banner, feeds
 from hub.plugins.noticeboard.forms import (
     category_form,
@@ -631,7 +632,7 @@ async def add_reply(request: Req, post_id: FromPath[int]) -> Response[str]:
         await hub.notify(
             row["author"],
             "noticeboard.reply",
-            _("%(name)s replied to your notice “%(title)s”", name=actor.display_name, title=row["title"]),
+            _l("%(name)s replied to your notice “%(title)s”", name=actor.display_name, title=row["title"]),
             body=result.values["body"][:500],
             url=f"{_post_url(post_id)}#reply-{reply_id}",
         )

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from hub import Member
+from hub import Member, lazy_text
 from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap import ledger
 from hub.plugins.skillswap.settings import SwapSettings
 from hub.plugins.skillswap.tables import Exchange, Listing
@@ -228,7 +229,7 @@ async def alert_coordinators(
         .run()
     }
     lines = [
-        _(
+        _l(
             "%(name)s: balance would be %(balance)s, limit %(limit)s.",
             name=names.get(b.member_id, "?"),
             balance=ledger.format_credits(b.new_balance),
@@ -236,11 +237,10 @@ async def alert_coordinators(
         )
         for b in breaches
     ]
-    title = _("A time-credit transfer was refused") if refused else _("A time-credit limit was crossed")
+    body = lazy_text(lambda: "\n".join(str(line) for line in lines))  # each coordinator's language
+    title = _l("A time-credit transfer was refused") if refused else _l("A time-credit limit was crossed")
     for coordinator in await coordinators():
-        await hub.notify(
-            coordinator, "skillswap.limit_alert", title, "\n".join(lines), url="/skillswap/coordinate/limits"
-        )
+        await hub.notify(coordinator, "skillswap.limit_alert", title, body, url="/skillswap/coordinate/limits")
 
 
 async def respond(hub: Hub, listing: dict[str, Any], actor_id: int, message: str, listing_url: str) -> int:
@@ -250,11 +250,12 @@ async def respond(hub: Hub, listing: dict[str, Any], actor_id: int, message: str
     """
     if listing["kind"] == "request":
         provider, receiver = actor_id, listing["owner"]
-        subject = _("Offer of help: %(title)s", title=listing["title"])
+        subject = _l("Offer of help: %(title)s", title=listing["title"])
     else:
         provider, receiver = listing["owner"], actor_id
-        subject = _("Someone is interested: %(title)s", title=listing["title"])
-    relay_id = await hub.relay(actor_id, listing["owner"], subject, message, context_url=listing_url)
+        subject = _l("Someone is interested: %(title)s", title=listing["title"])
+    # The relayed message keeps the words its sender saw; the notification speaks the owner's language.
+    relay_id = await hub.relay(actor_id, listing["owner"], str(subject), message, context_url=listing_url)
     async with hub.write():
         rows = await Exchange.insert(
             Exchange(
@@ -273,7 +274,7 @@ async def respond(hub: Hub, listing: dict[str, Any], actor_id: int, message: str
         listing["owner"],
         "skillswap.response",
         subject,
-        _("Open the exchange to accept or decline. Your contact details stay private until you accept."),
+        _l("Open the exchange to accept or decline. Your contact details stay private until you accept."),
         url=f"/skillswap/exchanges/{exchange_id}",
     )
     return exchange_id

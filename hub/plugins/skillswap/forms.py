@@ -14,55 +14,51 @@ __all__ = ["exchange_details_form", "listing_form"]
 def listing_form(categories: Sequence[tuple[str, str]]) -> Form:
     return Form(
         [
-            Field("kind", str(_l("Offer or request")), kind="choice", choices=[(k, str(v)) for k, v in KINDS.items()]),
-            Field("category", str(_l("Category")), kind="choice", choices=categories),
-            Field("title", str(_l("Title")), max_length=120, min_length=3),
-            Field("body", str(_l("Details")), kind="textarea", required=False, max_length=4000),
-            Field("tags", str(_l("Tags")), required=False, max_length=300),
-            Field("availability", str(_l("When you are available")), required=False, max_length=200),
-            Field(
-                "mode", str(_l("In person or remote")), kind="choice", choices=[(k, str(v)) for k, v in MODES.items()]
-            ),
-            Field("area", str(_l("Area")), required=False, max_length=80),
+            Field("kind", _l("Offer or request"), kind="choice", choices=[(k, str(v)) for k, v in KINDS.items()]),
+            Field("category", _l("Category"), kind="choice", choices=categories),
+            Field("title", _l("Title"), max_length=120, min_length=3),
+            Field("body", _l("Details"), kind="textarea", required=False, max_length=4000),
+            Field("tags", _l("Tags"), required=False, max_length=300),
+            Field("availability", _l("When you are available"), required=False, max_length=200),
+            Field("mode", _l("In person or remote"), kind="choice", choices=[(k, str(v)) for k, v in MODES.items()]),
+            Field("area", _l("Area"), required=False, max_length=80),
         ]
     )
 
 
-RESPOND_FORM = Form([Field("message", str(_l("Your message")), kind="textarea", max_length=2000, min_length=2)])
+RESPOND_FORM = Form([Field("message", _l("Your message"), kind="textarea", max_length=2000, min_length=2)])
 exchange_details_form = Form(
     [
-        Field("when", str(_l("When")), required=False, max_length=200),
-        Field("where", str(_l("Where")), required=False, max_length=200),
+        Field("when", _l("When"), required=False, max_length=200),
+        Field("where", _l("Where"), required=False, max_length=200),
     ]
 )
-DONE_FORM = Form(
-    [Field("minutes", str(_l("How long did it take (minutes)?")), kind="int", min_value=5, max_value=24 * 60)]
-)
-CANCEL_FORM = Form([Field("reason", str(_l("Reason")), kind="textarea", max_length=1000, min_length=2)])
-THANKS_FORM = Form([Field("body", str(_l("Your thank-you note")), kind="textarea", max_length=1000, min_length=2)])
-CONCERN_FORM = Form([Field("reason", str(_l("What is worrying you?")), kind="textarea", max_length=2000, min_length=2)])
-DONATE_FORM = Form([Field("minutes", str(_l("Minutes to give")), kind="int", min_value=15, max_value=100 * 60)])
+DONE_FORM = Form([Field("minutes", _l("How long did it take (minutes)?"), kind="int", min_value=5, max_value=24 * 60)])
+CANCEL_FORM = Form([Field("reason", _l("Reason"), kind="textarea", max_length=1000, min_length=2)])
+THANKS_FORM = Form([Field("body", _l("Your thank-you note"), kind="textarea", max_length=1000, min_length=2)])
+CONCERN_FORM = Form([Field("reason", _l("What is worrying you?"), kind="textarea", max_length=2000, min_length=2)])
+DONATE_FORM = Form([Field("minutes", _l("Minutes to give"), kind="int", min_value=15, max_value=100 * 60)])
 
 
 def record_form(categories: Sequence[tuple[str, str]]) -> Form:
     return Form(
         [
-            Field("provider", str(_l("Who gave the help (email)")), kind="email", max_length=320),
-            Field("receiver", str(_l("Who was helped (email)")), kind="email", max_length=320),
-            Field("category", str(_l("Category")), kind="choice", choices=categories),
-            Field("date", str(_l("Date (YYYY-MM-DD)")), max_length=10),
-            Field("minutes", str(_l("Minutes")), kind="int", min_value=5, max_value=24 * 60),
-            Field("description", str(_l("What was done")), required=False, max_length=200),
+            Field("provider", _l("Who gave the help (email)"), kind="email", max_length=320),
+            Field("receiver", _l("Who was helped (email)"), kind="email", max_length=320),
+            Field("category", _l("Category"), kind="choice", choices=categories),
+            Field("date", _l("Date (YYYY-MM-DD)"), max_length=10),
+            Field("minutes", _l("Minutes"), kind="int", min_value=5, max_value=24 * 60),
+            Field("description", _l("What was done"), required=False, max_length=200),
         ]
     )
 
 
 LIMIT_FORM = Form(
     [
-        Field("member", str(_l("Member (email)")), kind="email", max_length=320),
+        Field("member", _l("Member (email)"), kind="email", max_length=320),
         Field(
             "min_hours",
-            str(_l("Lowest balance (hours, may be negative)")),
+            _l("Lowest balance (hours, may be negative)"),
             kind="int",
             required=False,
             min_value=-10_000,
@@ -70,7 +66,7 @@ LIMIT_FORM = Form(
         ),
         Field(
             "max_hours",
-            str(_l("Highest balance (hours)")),
+            _l("Highest balance (hours)"),
             kind="int",
             required=False,
             min_value=-10_000,
@@ -80,15 +76,15 @@ LIMIT_FORM = Form(
 )
 GRANT_FORM = Form(
     [
-        Field("member", str(_l("Member (email)")), kind="email", max_length=320),
-        Field("minutes", str(_l("Minutes to grant")), kind="int", min_value=15, max_value=100 * 60),
-        Field("memo", str(_l("Why")), max_length=200),
+        Field("member", _l("Member (email)"), kind="email", max_length=320),
+        Field("minutes", _l("Minutes to grant"), kind="int", min_value=15, max_value=100 * 60),
+        Field("memo", _l("Why"), max_length=200),
     ]
 )
 CATEGORY_FORM = Form(
     [
-        Field("name", str(_l("Name")), max_length=80, min_length=2),
-        Field("needs_vetted", str(_l("Needs a vetted helper")), kind="bool", required=False),
-        Field("archived", str(_l("Archived (hidden from new listings)")), kind="bool", required=False),
+        Field("name", _l("Name"), max_length=80, min_length=2),
+        Field("needs_vetted", _l("Needs a vetted helper"), kind="bool", required=False),
+        Field("archived", _l("Archived (hidden from new listings)"), kind="bool", required=False),
     ]
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap.tables import Exchange, Listing
 
 if TYPE_CHECKING:
@@ -47,8 +47,8 @@ async def confirm_reminders(hub: Hub, now: datetime) -> int:
             result = await hub.notify(
                 member,
                 "skillswap.confirm_reminder",
-                _("Please confirm your skill-swap exchange"),
-                _("The other person marked it as done. Confirm it, or tell us if something is wrong."),
+                _l("Please confirm your skill-swap exchange"),
+                _l("The other person marked it as done. Confirm it, or tell us if something is wrong."),
                 url=f"/skillswap/exchanges/{row['id']}",
                 dedupe_key=f"skillswap.confirm:{row['id']}:{member}",
             )
@@ -74,8 +74,8 @@ async def renewal_nudges(hub: Hub, now: datetime) -> int:
         result = await hub.notify(
             row["owner"],
             "skillswap.renewal",
-            _("Your listing “%(title)s” ends soon", title=row["title"]),
-            _("Renew it if it is still current; otherwise it will stop showing."),
+            _l("Your listing “%(title)s” ends soon", title=row["title"]),
+            _l("Renew it if it is still current; otherwise it will stop showing."),
             url=f"/skillswap/{row['id']}",
             dedupe_key=f"skillswap.renew:{row['id']}:{row['expires_at'].date().isoformat()}",
         )

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub.plugins.skillswap.listings import format_tags
 from hub.plugins.skillswap.tables import Listing
 
@@ -56,9 +56,9 @@ async def notify_matches(hub: Hub, listing: dict[str, Any], now: datetime, vette
     cap = hub.config("skillswap").match_notify_cap
     owners = await find_matching_owners(listing, now, cap, vetted_only)
     if listing["kind"] == "request":
-        title = _("Someone needs help that matches your offer: %(title)s", title=listing["title"])
+        title = _l("Someone needs help that matches your offer: %(title)s", title=listing["title"])
     else:
-        title = _("Someone offers help that matches your request: %(title)s", title=listing["title"])
+        title = _l("Someone offers help that matches your request: %(title)s", title=listing["title"])
     for owner in owners:
         await hub.notify(
             owner,

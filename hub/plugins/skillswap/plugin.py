@@ -34,8 +34,8 @@ from hub.plugins.skillswap.tables import ALL_TABLES, Exchange, Listing, ThankYou
 
 PLUGIN = PluginInfo(
     slug="skillswap",
-    name="Skill swap",
-    description="Offers, requests and exchanges of help between members, with optional time credits.",
+    name=_l("Skill swap"),
+    description=_l("Offers, requests and exchanges of help between members, with optional time credits."),
     version="1.0.0",
     requires_hub=">=1,<2",
     settings=SwapSettings,
@@ -55,12 +55,12 @@ def register_db_apps(hub: Any) -> AppConfig:
 @hookimpl
 def register_permissions(hub: Any) -> list[Permission]:
     return [
-        Permission("skillswap.view", str(_l("See skill-swap offers and requests"))),
-        Permission("skillswap.post", str(_l("Post skill-swap offers and requests"))),
-        Permission("skillswap.respond", str(_l("Respond to listings and take part in exchanges"))),
+        Permission("skillswap.view", _l("See skill-swap offers and requests")),
+        Permission("skillswap.post", _l("Post skill-swap offers and requests")),
+        Permission("skillswap.respond", _l("Respond to listings and take part in exchanges")),
         Permission(
             "skillswap.coordinate",
-            str(_l("Coordinate the skill swap: record hours, import, limits, reports")),
+            _l("Coordinate the skill swap: record hours, import, limits, reports"),
             roles=("moderator", "admin"),
         ),
     ]
@@ -105,19 +105,17 @@ def notification_types(hub: Any) -> list[NotificationType]:
     return [
         NotificationType(
             "skillswap.match",
-            str(_l("Skill swap: a listing that matches yours")),
-            str(_l("Someone needs what you offer, or offers what you need.")),
+            _l("Skill swap: a listing that matches yours"),
+            _l("Someone needs what you offer, or offers what you need."),
             "digest",
         ),
-        NotificationType("skillswap.response", str(_l("Skill swap: someone responded to your listing")), "", "email"),
-        NotificationType("skillswap.exchange", str(_l("Skill swap: updates on your exchanges")), "", "email"),
+        NotificationType("skillswap.response", _l("Skill swap: someone responded to your listing"), "", "email"),
+        NotificationType("skillswap.exchange", _l("Skill swap: updates on your exchanges"), "", "email"),
+        NotificationType("skillswap.confirm_reminder", _l("Skill swap: reminders to confirm an exchange"), "", "email"),
+        NotificationType("skillswap.renewal", _l("Skill swap: your listing is about to end"), "", "email"),
+        NotificationType("skillswap.thanks", _l("Skill swap: thank-you notes"), "", "hub"),
         NotificationType(
-            "skillswap.confirm_reminder", str(_l("Skill swap: reminders to confirm an exchange")), "", "email"
-        ),
-        NotificationType("skillswap.renewal", str(_l("Skill swap: your listing is about to end")), "", "email"),
-        NotificationType("skillswap.thanks", str(_l("Skill swap: thank-you notes")), "", "hub"),
-        NotificationType(
-            "skillswap.limit_alert", str(_l("Skill swap: time-credit limit alerts (coordinators)")), "", "email"
+            "skillswap.limit_alert", _l("Skill swap: time-credit limit alerts (coordinators)"), "", "email"
         ),
     ]
 
@@ -131,13 +129,13 @@ def register_jobs(hub: Any) -> list[Job]:
             "skillswap.confirm_reminders",
             timedelta(hours=24),
             confirm_reminders,
-            str(_l("Remind members to confirm exchanges marked as done")),
+            _l("Remind members to confirm exchanges marked as done"),
         ),
         Job(
             "skillswap.renewal_nudges",
             timedelta(hours=24),
             renewal_nudges,
-            str(_l("Nudge members whose offers and requests end within a week")),
+            _l("Nudge members whose offers and requests end within a week"),
         ),
     ]
 

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 
 from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub import redirect
 from hub.plugins.skillswap import exchanges as service
 from hub.plugins.skillswap import ledger
@@ -128,7 +129,7 @@ async def accept(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
     other = row["initiator"]
     if other:
         await hub.notify(
-            other, "skillswap.exchange", _("Your offer was accepted"), url=f"/skillswap/exchanges/{exchange_id}"
+            other, "skillswap.exchange", _l("Your offer was accepted"), url=f"/skillswap/exchanges/{exchange_id}"
         )
     await hub.emit("skillswap.exchange_agreed", actor.id, exchange_id=exchange_id)
     return await _done(
@@ -165,7 +166,7 @@ async def done(request: Request[Any, Any, Any], exchange_id: FromPath[int]) -> R
     other = row["receiver"] if row["provider"] == actor.id else row["provider"]
     if other:
         await hub.notify(
-            other, "skillswap.exchange", _("Please confirm your exchange"), url=f"/skillswap/exchanges/{exchange_id}"
+            other, "skillswap.exchange", _l("Please confirm your exchange"), url=f"/skillswap/exchanges/{exchange_id}"
         )
     hub.flash(request, _("Marked as done. The other person will be asked to confirm."))
     return redirect(request, f"/skillswap/exchanges/{exchange_id}")
@@ -224,7 +225,7 @@ async def cancel(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
         await hub.notify(
             other,
             "skillswap.exchange",
-            _("An exchange was cancelled"),
+            _l("An exchange was cancelled"),
             result.values["reason"],
             url=f"/skillswap/exchanges/{exchange_id}",
         )
@@ -262,7 +263,7 @@ async def thanks(request: Request[Any, Any, Any], exchange_id: FromPath[int]) ->
     await hub.notify(
         recipient,
         "skillswap.thanks",
-        _("%(name)s left you a thank-you note", name=actor.display_name),
+        _l("%(name)s left you a thank-you note", name=actor.display_name),
         url=f"/skillswap/exchanges/{exchange_id}",
     )
     hub.flash(request, _("Your note was added."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub_events import service
 from hub_events.tables import Rsvp
 
@@ -38,7 +38,7 @@ async def send_reminders(hub: Any, now: datetime) -> int:
         result = await hub.notify(
             row["member"],
             "events.reminder",
-            _("Reminder: %(title)s starts soon", title=occurrence.event["title"]),
+            _l("Reminder: %(title)s starts soon", title=occurrence.event["title"]),
             body=occurrence.event["place"] or occurrence.event["online_url"],
             url=occurrence.url,
             dedupe_key=f"events.reminder:{occurrence.event_id}:{occurrence.key}:{row['member']}",

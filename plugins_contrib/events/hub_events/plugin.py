@@ -137,13 +137,13 @@ async def search(hub: Any, query: str, actor: Any, limit: int) -> list[SearchHit
 def notification_types(hub: Any) -> list[NotificationType]:
     return [
         NotificationType(
-            "events.reminder", _("Event reminders"), _("A day before an event you are going to."), "email"
+            "events.reminder", _l("Event reminders"), _l("A day before an event you are going to."), "email"
         ),
         NotificationType(
-            "events.promoted", _("A place came free"), _("You moved from the waiting list to going."), "email"
+            "events.promoted", _l("A place came free"), _l("You moved from the waiting list to going."), "email"
         ),
         NotificationType(
-            "events.changed", _("Event changes"), _("A date you answered was cancelled or moved."), "email"
+            "events.changed", _l("Event changes"), _l("A date you answered was cancelled or moved."), "email"
         ),
     ]
 
@@ -155,7 +155,7 @@ def register_jobs(hub: Any) -> list[Job]:
             name="events.reminders",
             every=timedelta(minutes=15),
             run=send_reminders,
-            description="Remind people going to an event a day before it starts.",
+            description=_l("Remind people going to an event a day before it starts."),
         )
     ]
 

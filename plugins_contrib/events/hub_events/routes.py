@@ -12,6 +12,7 @@ from litestar.params import FromPath
 
 from hub import PUBLIC, Actor, Field, Form, redirect
 from hub import gettext as _
+from hub import lazy_gettext as _l
 from hub_events import service
 from hub_events.forms import event_form, form_from_event, times_from, when_form
 from hub_events.ical import calendar_bytes
@@ -173,7 +174,7 @@ class EventsController(Controller):
             await hub.notify(
                 outcome.promoted,
                 "events.promoted",
-                _("A place came free: you are going to %(title)s", title=event["title"]),
+                _l("A place came free: you are going to %(title)s", title=event["title"]),
                 url=occurrence.url,
                 dedupe_key=f"events.promoted:{event_id}:{occurrence.key}:{outcome.promoted}:{now.isoformat()}",
             )
@@ -219,7 +220,7 @@ class EventsController(Controller):
             await hub.notify(
                 member_id,
                 "events.promoted",
-                _("A place came free: you are going to %(title)s", title=values[EventRow.title]),
+                _l("A place came free: you are going to %(title)s", title=values[EventRow.title]),
                 url=f"/events/{event_id}?at={key}",
                 dedupe_key=f"events.promoted:{event_id}:{key}:{member_id}",
             )
@@ -308,9 +309,9 @@ class EventsController(Controller):
             "events.occurrence_changed", actor.id, event_id=event_id, occurrence=occurrence.key, action=action
         )
         title = {
-            "cancel": _("Cancelled: %(title)s", title=event["title"]),
-            "move": _("New time for %(title)s", title=event["title"]),
-            "restore": _("Back on: %(title)s", title=event["title"]),
+            "cancel": _l("Cancelled: %(title)s", title=event["title"]),
+            "move": _l("New time for %(title)s", title=event["title"]),
+            "restore": _l("Back on: %(title)s", title=event["title"]),
         }[action]
         stamp = new_start.isoformat() if new_start else action
         for row in attendees:

@@ -13,4 +13,4 @@ PLUGIN = PluginInfo(slug="garden", name="Garden", requires_hub=">=1,<2")
 
 @hookimpl
 def notification_types(hub: Any) -> list[NotificationType]:
-    return [NotificationType("garden.harvest", _l("Harvest news"), _l("When the shared beds have produce to pick."))]  # type: ignore[arg-type]
+    return [NotificationType("garden.harvest", _l("Harvest news"), _l("When the shared beds have produce to pick."))]
