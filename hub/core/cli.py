@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub.core import hooks
+from hub.core.i18n.commands import i18n
 from hub.core.logs import configure_logging
 from hub.core.settings import DEV_SECRET, Settings, SettingsError, load_settings
 
@@ -333,9 +334,11 @@ def plugins(ctx: click.Context) -> None:
                 failed = [f for f in hub.registry.failures if f.name == slug]
                 if failed:
                     state = f"failed ({failed[0].stage}: {failed[0].message})"
+                with hub.in_language():
+                    name = str(loaded.info.name) if loaded else ""
                 table.add_row(
                     slug,
-                    str(loaded.info.name) if loaded else "",
+                    name,
                     (loaded.info.version if loaded else installed.version) or "",
                     installed.source,
                     state,
@@ -565,7 +568,9 @@ def jobs_list() -> None:
                 table.add_column(column)
             for job, row in await job_states(hub):
                 last = row["last_run_at"].isoformat(timespec="seconds") if row and row["last_run_at"] else "never"
-                table.add_row(job.name, str(job.every), last, (row or {}).get("last_error") or "", job.description)
+                with hub.in_language():  # descriptions are lazy text: shown in the hub's default language
+                    description = str(job.description)
+                table.add_row(job.name, str(job.every), last, (row or {}).get("last_error") or "", description)
             Console().print(table)
 
     run(go())
@@ -646,5 +651,7 @@ def hook_docs(check: bool, output: Path) -> None:
     output.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {output}.")
 
+
+main.add_command(i18n)
 
 AsyncCommand = Callable[..., Coroutine[Any, Any, Any]]

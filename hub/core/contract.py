@@ -25,7 +25,7 @@ __all__ = [
     "wrapper_message",
 ]
 
-MAX_SLUG_LENGTH = 32
+MAX_SLUG_LENGTH = 30
 _SLUG = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 

@@ -9,17 +9,16 @@ The result passes its own test out of the box (tests/test_<slug>.py, using ``hub
 from __future__ import annotations
 
 import keyword
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from string import Template
 
+from hub.core import contract
+
 __all__ = ["TEMPLATE_DIR", "Scaffold", "ScaffoldError", "scaffold_plugin", "slug_problem"]
 
 TEMPLATE_DIR = Path(__file__).parent / "scaffold_template"
-SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
-RESERVED = frozenset({"core", "hub", "static", "account", "admin", "setup", "search", "messages", "report", "plugins"})
 
 
 class ScaffoldError(ValueError):
@@ -27,15 +26,13 @@ class ScaffoldError(ValueError):
 
 
 def slug_problem(slug: str) -> str | None:
-    """Why ``slug`` cannot name a plugin, or ``None`` if it can."""
-    if not SLUG_PATTERN.match(slug):
-        return (
-            f"{slug!r} is not a valid plugin name: use 2–30 lowercase letters, digits or underscores, "
-            "starting with a letter (e.g. bike_repairs)."
-        )
-    if keyword.iskeyword(slug) or slug in RESERVED or slug.endswith("_"):
-        return f"{slug!r} is reserved; choose another name."
-    return None
+    """Why ``slug`` cannot name a plugin (the rules the hub checks when a plugin loads), or ``None``."""
+    from hub.core.app import reserved_names
+
+    problem = contract.slug_problem(slug, reserved_names())
+    if problem is None and keyword.iskeyword(slug):
+        problem = f"slug {slug!r} is a Python keyword: choose another"
+    return f"{problem[0].upper()}{problem[1:]} (e.g. bike_repairs)." if problem else None
 
 
 @dataclass(frozen=True, slots=True)
