@@ -256,8 +256,8 @@ class PluginRegistry:
 
     def _missing_message(self, missing: Sequence[str]) -> str:
         failed = {failure.name for failure in self.failures}
-        reasons = [f"{req} (it failed to load)" if req in failed else req for req in missing]
-        return f"needs plugin(s) {', '.join(reasons)}, not enabled"
+        reasons = [f"{req} ({'it failed to load' if req in failed else 'not enabled'})" for req in missing]
+        return f"needs plugin(s) {', '.join(reasons)}"
 
     def _register(self, info: PluginInfo, module: Any, source: str) -> None:
         try:
@@ -296,6 +296,8 @@ class PluginRegistry:
     def configure(self, tables: Mapping[str, Mapping[str, Any]]) -> None:
         """Check each loaded plugin's ``[plugins.<slug>]`` table against its settings schema, once."""
         for slug, plugin in list(self.loaded.items()):
+            if slug not in self.loaded:  # left out with a plugin it requires
+                continue
             try:
                 plugin.config = plugin_settings.load(plugin.info, tables.get(slug, {}))
             except plugin_settings.PluginSettingsError as error:
@@ -305,7 +307,7 @@ class PluginRegistry:
             if slug not in self.installed:
                 log.warning("hub.toml has a [plugins.%s] table, but no plugin %r is installed", slug, slug)
 
-    def drop(self, slug: str, reason: str = "") -> None:
+    def drop(self, slug: str) -> None:
         """Leave a plugin out of this run after a failure, and every plugin that requires it."""
         self.loaded.pop(slug, None)
         if self.pm.get_plugin(slug) is not None:

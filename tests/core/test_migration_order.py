@@ -68,5 +68,5 @@ def test_without_its_requirement_the_plugin_is_left_out(lending_plugins: None, t
     hub = build_hub(Settings(hub_dir=tmp_path, plugins=("noticeboard", "borrowing"), strict_plugins=False))
     assert "borrowing" not in hub.registry.loaded
     (failure,) = [f for f in hub.registry.failures if f.name == "borrowing"]
-    assert failure.message == "needs plugin(s) shelves, not enabled"
+    assert failure.message == "needs plugin(s) shelves (not enabled)"
     assert [app.app_name for app in hub.db_apps] == ["core", "noticeboard"]

@@ -263,3 +263,8 @@ def test_strict_mode_stops_the_start_with_the_sentence(tmp_path: Path) -> None:
     assert str(raised.value) == (
         "Plugin 'admin' failed at contract: slug 'admin' is reserved (the core's pages are at /admin/): choose another"
     )
+
+
+def test_a_requirement_that_failed_to_load_is_named_as_such(tmp_path: Path) -> None:
+    hub = start(tmp_path, plugin("admin"), plugin("overdue", info={"requires_plugins": ("admin", "shelving")}))
+    assert refusal(hub, "overdue") == "needs plugin(s) admin (it failed to load), shelving (not enabled)"

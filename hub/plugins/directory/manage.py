@@ -231,29 +231,30 @@ class ManageController(Controller):
                 result.errors["email"] = _("That email address already belongs to a member.")
             else:
                 link = hub.absolute_url(f"/directory/join/{token}")
-                text = "\n".join(
-                    [
-                        _("Hello %(name)s,", name=row["preferred_name"]),
-                        "",
-                        _(
-                            "%(organiser)s has made you an account on %(hub)s, the online hub of your community, "
-                            "linked to the directory entry you agreed to.",
-                            organiser=actor.display_name,
-                            hub=hub.site("hub_name"),
-                        ),
-                        "",
-                        _("Choose a password to start (this link works for %(days)s days):", days=service.INVITE_DAYS),
-                        link,
-                        "",
-                        _("If you did not expect this, ignore this email or tell an organiser."),
-                    ]
-                )
+                with hub.in_language():  # they have not chosen a language yet: the hub's default
+                    subject = _("Your invitation to %(hub)s", hub=hub.site("hub_name"))
+                    text = "\n".join(
+                        [
+                            _("Hello %(name)s,", name=row["preferred_name"]),
+                            "",
+                            _(
+                                "%(organiser)s has made you an account on %(hub)s, the online hub of your community, "
+                                "linked to the directory entry you agreed to.",
+                                organiser=actor.display_name,
+                                hub=hub.site("hub_name"),
+                            ),
+                            "",
+                            _(
+                                "Choose a password to start (this link works for %(days)s days):",
+                                days=service.INVITE_DAYS,
+                            ),
+                            link,
+                            "",
+                            _("If you did not expect this, ignore this email or tell an organiser."),
+                        ]
+                    )
                 await hub.send_mail(
-                    result.values["email"],
-                    _("Your invitation to %(hub)s", hub=hub.site("hub_name")),
-                    text,
-                    member_id=_member_id,
-                    category="invitation",
+                    result.values["email"], subject, text, member_id=_member_id, category="invitation"
                 )
                 hub.flash(request, _("An invitation is on its way to %(name)s.", name=row["preferred_name"]))
                 return redirect(request, f"/directory/{profile_id}")
