@@ -10,7 +10,8 @@ Plugin authors get the same fixtures the core uses::
 Fixtures: ``database_url`` (SQLite file by default; a fresh PostgreSQL database for tests marked
 ``@pytest.mark.all_databases``), ``hub_settings``, ``hub_plugins`` (override to add plugin
 modules), ``app``, ``client`` (a :class:`HubClient`), ``hub``, ``make_member``, ``member``,
-``moderator``, ``admin``, ``outbox``.
+``moderator``, ``admin``, ``outbox``; and ``set_plugin_settings(hub, slug, **changes)`` to change a
+plugin's ``[plugins.<slug>]`` settings within a test (checked by its settings type, as at start).
 
 Time: a test whose outcome depends on the date never reads the real clock. ``pinned_now`` pins
 it (``time-machine``, ticking) to one fixed moment; ``calendar_moment`` runs the test once at each of

@@ -74,8 +74,9 @@ def ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
 def lazy_gettext(message: str, **variables: Any) -> Any:
     """For strings defined at import time (labels, categories): translated when shown.
 
-    Typed ``Any`` so it fits ``str`` fields (``PluginInfo.name``, ``Permission.description``);
-    it is a ``babel.support.LazyProxy`` that behaves as the translated ``str``.
+    A ``babel.support.LazyProxy`` that behaves as the translated ``str`` wherever it is shown;
+    fields typed :data:`Text` (``PluginInfo.name``, ``Permission.description``, ``Job.description``…)
+    take it. Keep it lazy: ``str()`` of it at import time would freeze one language.
     """
     return LazyProxy(gettext, message, enable_cache=False, **variables)
 
