@@ -18,9 +18,9 @@ import pytest
 
 from hub.core import hooks
 from hub.core.app import build_hub
-from hub.core.db import run_migrations
 from hub.core.settings import Settings
 from hub.core.types import Actor
+from hub.core.upgrade import migrate_and_seed, seed_defaults
 
 
 @pytest.fixture
@@ -35,8 +35,7 @@ async def bare_hub(database_url: str | None, tmp_path: Path) -> AsyncIterator[An
     hub = build_hub(settings, load_entrypoints=False)
     await hub.engine.prepare()
     try:
-        await run_migrations(hub.engine, hub.db_apps)
-        await hub.refresh_state(force=True)
+        await migrate_and_seed(hub)  # as `hub migrate` does: migrations, then default categories
         await hooks.gather_hook(hub.registry, "startup", hub=hub)
         yield hub
     finally:
@@ -61,7 +60,7 @@ async def test_board_search_job_and_erase(bare_hub: Any) -> None:
 
     hub = bare_hub
     engine = hub.engine.engine_type
-    await hooks.gather_hook(hub.registry, "startup", hub=hub)
+    await seed_defaults(hub)  # a second `hub migrate` adds nothing (ON CONFLICT DO NOTHING)
     assert await Category.count().run() == 6
     a, b = await _members(hub)
     wanted = (await Category.select().where(Category.slug == "wanted").first().run())["id"]
