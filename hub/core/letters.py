@@ -31,7 +31,10 @@ def render_letter(hub: Hub, template: str, context: Mapping[str, Any], language:
     return subject, text
 
 
-async def send_letter(hub: Hub, to: str, template: str, context: Mapping[str, Any], *, language: str | None) -> None:
-    """Render a letter in its recipient's language and hand it to the mail service."""
+async def send_letter(
+    hub: Hub, to: str, template: str, context: Mapping[str, Any], *, language: str | None, **extra: Any
+) -> None:
+    """Render a letter in its recipient's language and queue it (``extra`` as for ``hub.send_mail``:
+    ``category``, ``member_id``…). Inside ``hub.write()`` it commits with the change it reports."""
     subject, text = render_letter(hub, template, context, language)
-    await hub.send_mail(to, subject, text)
+    await hub.send_mail(to, subject, text, **extra)

@@ -253,9 +253,7 @@ class ManageController(Controller):
                             _("If you did not expect this, ignore this email or tell an organiser."),
                         ]
                     )
-                await hub.send_mail(
-                    result.values["email"], subject, text, member_id=_member_id, category="invitation"
-                )
+                await hub.send_mail(result.values["email"], subject, text, member_id=_member_id, category="invitation")
                 hub.flash(request, _("An invitation is on its way to %(name)s.", name=row["preferred_name"]))
                 return redirect(request, f"/directory/{profile_id}")
         return await hub.render(
