@@ -133,7 +133,7 @@ async def test_account_emails_are_templates_a_hub_folder_overrides(hub_settings:
                                           email_verified=True)  # fmt: skip
         await client.login("chair@example.org", "a long passphrase")
         assert (await client.post_form(f"/admin/members/{waiting}/decline", {"reason": "No"})).status_code == 303
-    (message,) = Outbox(hub.settings.resolved_data_dir / "outbox").to("sam@example.org")
+    (message,) = Outbox.of(hub).to("sam@example.org")
     assert message["Subject"] == "Elm Street Tenants: your request"
     text = Outbox.text(message)
     assert text.startswith("Hello Sam,\n\nThank you for your interest in ")
